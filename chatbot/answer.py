@@ -1,0 +1,148 @@
+"""Answer: decide whether the passages answer the question, and word a short cited answer.
+
+The answer quotes the sentence that answers best, verbatim, with its `[1]` marker. Another article
+saying the same thing (most of its terms shared) is cited beside it; one saying the same thing with
+different numbers is reported as a disagreement and cited too. When the evidence is too weak the
+answer refuses plainly and makes no claim, offering the closest passages as suggestions.
+
+The refusal rule is explainable: answer when the best sentence covers enough of the question's
+IDF-weighted terms and is close enough in meaning, or is very close in meaning alone; refuse text
+that tries to instruct the bot. Its three thresholds were calibrated on the golden questions
+(`chatbot eval`) and are reported with their precision and recall.
+
+What it leaves out: generating new wording (no generative model is available), and any claim that
+is not a quoted sentence of an article.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .lexical import terms
+from .retrieval import Evidence, Passage
+
+__all__ = ["Citation", "Answer", "Thresholds", "compose", "refusal", "is_instruction", "NOT_FOUND"]
+
+NOT_FOUND = "I couldn't find that in the articles."
+_INSTRUCTION = re.compile(
+    r"\b(ignore|disregard|forget|override)\b.{0,40}\b(instructions?|prompts?|rules|context|above|previous)\b"
+    r"|\b(system prompt|developer mode|jailbreak|you are now|act as|pretend to be|roleplay)\b"
+    r"|\b(reveal|print|show|repeat)\b.{0,30}\b(your|the) (prompt|instructions|rules)\b", re.I | re.S)
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """When the evidence counts as an answer (see the module docstring)."""
+
+    coverage: float = 0.5
+    dense: float = 0.35
+    dense_alone: float = 0.62
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A numbered source of an answer: `[number]` in the text points to `passage`."""
+
+    number: int
+    passage: Passage
+
+    @property
+    def quote(self) -> str:
+        """The sentence of the passage that supports the claim."""
+        return self.passage.highlight
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A cited answer, or a plain refusal.
+
+    Attributes:
+        question: the question as understood (cleaned).
+        text: the answer, its claims marked `[n]`; when refused, a sentence saying it is not in the articles.
+        citations: the passages behind the markers, numbered as in the text.
+        refused: True when the articles do not contain the answer.
+        suggestions: when refused, the closest passages ("you may mean").
+        confidence: the best sentence's evidence score, in [0, 1].
+        reason: a few words on why it answered or refused.
+    """
+
+    question: str
+    text: str
+    citations: tuple[Citation, ...] = ()
+    refused: bool = False
+    suggestions: tuple[Passage, ...] = field(default=())
+    confidence: float = 0.0
+    reason: str = ""
+
+
+def is_instruction(question: str) -> bool:
+    """True when the question tries to instruct the bot ("Ignore previous instructions and ...")."""
+    return bool(_INSTRUCTION.search(question))
+
+
+def refusal(question: str, evidence: list[Evidence], thresholds: Thresholds = Thresholds()) -> str | None:
+    """Why the evidence does not answer the question, or None when it does.
+
+    Example: best sentence with coverage 0.2 and similarity 0.41 -> "the articles do not cover ...".
+    """
+    if is_instruction(question):
+        return "the question asks the bot to follow instructions, which it does not do"
+    if not evidence:
+        return "nothing in the articles matches the question"
+    best = max(evidence, key=lambda e: e.sentence_score)
+    if best.dense >= thresholds.dense_alone:
+        return None
+    if best.coverage >= thresholds.coverage and best.dense >= thresholds.dense:
+        return None
+    return (f"the closest sentence covers {best.coverage:.0%} of the question's terms "
+            f"at similarity {best.dense:.2f}")
+
+
+def compose(question: str, evidence: list[Evidence], thresholds: Thresholds = Thresholds()) -> Answer:
+    """Word the answer for a question from its ranked evidence.
+
+    Args:
+        question: the cleaned question.
+        evidence: passages best first, with their best sentence's signals (from `Retriever.search`).
+        thresholds: the refusal rule's thresholds.
+
+    Returns:
+        An `Answer`: the best sentence quoted with `[1]`, agreeing and disagreeing articles cited
+        beside it; or a refusal with the closest passages as suggestions.
+    """
+    confidence = max((e.sentence_score for e in evidence), default=0.0)
+    why = refusal(question, evidence, thresholds)
+    if why:
+        return Answer(question, NOT_FOUND, refused=True, suggestions=tuple(e.passage for e in evidence[:3]),
+                      confidence=round(confidence, 4), reason=why)
+    lead = max(evidence[:3], key=lambda e: e.sentence_score + (0.02 if e is evidence[0] else 0.0))
+    citations = [Citation(1, lead.passage)]
+    lead_sentence = lead.passage.highlight.strip()
+    agree, differ = [], []
+    for other in evidence:
+        if other.passage.doc_id in {c.passage.doc_id for c in citations}:
+            continue
+        sentence = other.passage.highlight.strip()
+        if _overlap(lead_sentence, sentence) < 0.5:
+            continue
+        citation = Citation(len(citations) + 1, other.passage)
+        citations.append(citation)
+        (differ if _numbers(sentence) != _numbers(lead_sentence) and _numbers(sentence) else agree).append(citation)
+    markers = "".join(f"[{c.number}]" for c in [citations[0], *agree])
+    text = f"{lead_sentence} {markers}"
+    for citation in differ:
+        text += f" Another article differs: {citation.quote.strip()} [{citation.number}]"
+    return Answer(question, text, tuple(citations), confidence=round(confidence, 4), reason="answered")
+
+
+def _overlap(a: str, b: str) -> float:
+    """Share of the shorter sentence's terms that the other has too."""
+    first, second = set(terms(a)), set(terms(b))
+    if not first or not second:
+        return 0.0
+    return len(first & second) / min(len(first), len(second))
+
+
+def _numbers(sentence: str) -> set[str]:
+    return set(re.findall(r"\d[\d,.]*\d|\d", sentence))

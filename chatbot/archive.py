@@ -1,0 +1,183 @@
+"""Archive: one articles folder and its index, with the verbs `index`, `retrieve` and `ask`.
+
+This is the library's front door; the CLI, the web app and `chatbot.retrieve`/`chatbot.ask` are thin
+clients of it. An archive opens its store on first use and, unless told not to, first brings the
+index in line with the articles (building it when missing, re-embedding only what changed).
+
+What it leaves out: wording (`answer.py`), ranking (`retrieval.py`) and storage (`store.py`).
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from .answer import Answer, Thresholds, compose
+from .config import Settings
+from .conversation import build_query, clean_question, is_followup, normalize_history
+from .embedding import Embedder, SentenceTransformerEmbedder
+from .errors import ChatbotError
+from .indexer import SyncReport, sync
+from .retrieval import Evidence, Passage, Retriever
+from .scoring import names
+from .store import Store
+
+__all__ = ["Archive", "ArticleInfo"]
+
+_HISTORY_TURNS = 2
+
+
+@dataclass(frozen=True)
+class ArticleInfo:
+    """An indexed article as listed to readers."""
+
+    doc_id: str
+    title: str
+    date: str | None
+    passages: int
+
+
+class Archive:
+    """A searchable archive of news articles.
+
+    Args:
+        settings: folders, server and tuning; default `Settings.from_env()`.
+        embedder: the model; default the packaged all-MiniLM-L6-v2 (or `settings.model_path`).
+        auto_index: bring the index up to date when first opened.
+        progress: show a progress bar while indexing.
+        thresholds: the refusal rule's thresholds.
+        say: where one-line notices go (skipped files, rebuilds).
+    """
+
+    def __init__(self, settings: Settings | None = None, *, embedder: Embedder | None = None,
+                 auto_index: bool = True, progress: bool = False, thresholds: Thresholds = Thresholds(),
+                 say=print):
+        self.settings = settings or Settings.from_env()
+        self.embedder = embedder or SentenceTransformerEmbedder(self.settings.model_path)
+        self.auto_index = auto_index
+        self.progress = progress
+        self.thresholds = thresholds
+        self.say = say
+        self.last_sync: SyncReport | None = None
+        self._retriever: Retriever | None = None
+        self._lock = threading.Lock()
+
+    # -- indexing ----------------------------------------------------------------------------------
+    def index(self, *, rebuild: bool = False) -> SyncReport:
+        """Bring the index in line with the articles folder.
+
+        Args:
+            rebuild: discard the index and embed everything again.
+
+        Returns:
+            What changed.
+        """
+        report = sync(self.settings, self.embedder, rebuild=rebuild, progress=self.progress, say=self.say)
+        self.last_sync = report
+        with self._lock:
+            if self._retriever is not None and report.changed:
+                self._retriever.refresh()
+        return report
+
+    @property
+    def retriever(self) -> Retriever:
+        """The search engine over the opened store (opened, and indexed if allowed, on first use)."""
+        with self._lock:
+            if self._retriever is None:
+                if self.auto_index:
+                    self.last_sync = sync(self.settings, self.embedder, progress=self.progress, say=self.say)
+                store = Store(self.settings, create=False)
+                self._retriever = Retriever(store, self.embedder.embed)
+            return self._retriever
+
+    def reconnect(self) -> None:
+        """Drop the open store so the next call opens it again (after a server came back)."""
+        with self._lock:
+            self._retriever = None
+
+    def articles(self) -> list[ArticleInfo]:
+        """The indexed articles, newest first where dated, then by id."""
+        retriever = self.retriever
+        counts: dict[str, int] = {}
+        for chunk in retriever.chunks:
+            counts[chunk.doc_id] = counts.get(chunk.doc_id, 0) + 1
+        found = [ArticleInfo(a.doc_id, a.title, a.date, counts.get(a.doc_id, 0)) for a in retriever.articles.values()]
+        return sorted(found, key=lambda a: (a.date is None, "" if a.date is None else _negate(a.date), a.doc_id))
+
+    def article_text(self, doc_id: str) -> str:
+        """The full text of an indexed article, read from the articles folder.
+
+        Raises:
+            ChatbotError: the article is unknown or its file is gone.
+        """
+        if doc_id not in self.retriever.articles or "/" in doc_id or doc_id.startswith("."):
+            raise ChatbotError(f"There is no article {doc_id!r} in the index; pick one from the list of articles.")
+        try:
+            return (self.settings.articles_dir / f"{doc_id}.txt").read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            raise ChatbotError(f"The file of article {doc_id} cannot be read any more; run `chatbot index`.") from None
+
+    # -- questions ---------------------------------------------------------------------------------
+    def evidence(self, question: str, *, k: int = 5, history=None) -> list[Evidence]:
+        """Ranked passages with the signals behind them (for developers and the evaluation).
+
+        Args:
+            question: the question.
+            k: how many passages.
+            history: earlier user questions, oldest first, or Gradio-style messages.
+
+        Returns:
+            Evidence per passage, best first.
+        """
+        question = clean_question(question, limit=self.settings.max_question_chars)
+        turns = normalize_history(history)[-_HISTORY_TURNS:]
+        context = self._context(turns) if turns and is_followup(question) else []
+        return self.retriever.search(build_query(question, context), k=max(int(k), 1))
+
+    def _context(self, turns: list[str]) -> list[str]:
+        """Earlier questions and the names in their best answers, resolved oldest first."""
+        context: list[str] = []
+        for turn in turns:
+            query = build_query(turn, context)
+            found = self.retriever.search(query, k=1)
+            context.append(turn)
+            if found:
+                context.extend(dict.fromkeys(names(found[0].passage.highlight)))
+        return context
+
+    def retrieve(self, question: str, *, k: int = 5, history=None) -> list[Passage]:
+        """Up to `k` passages that answer the question, best first.
+
+        Args:
+            question: the question (cut to `max_question_chars`).
+            k: how many passages.
+            history: earlier user questions, oldest first, or Gradio-style messages.
+
+        Returns:
+            Passages whose `text` equals `article.text[start:end]`.
+
+        Raises:
+            ChatbotError: empty question, or no usable index.
+        """
+        return [e.passage for e in self.evidence(question, k=k, history=history)]
+
+    def ask(self, question: str, *, history=None, k: int = 5) -> Answer:
+        """A short answer with numbered citations, or a plain refusal.
+
+        Args:
+            question: the question.
+            history: earlier user questions, oldest first, or Gradio-style messages.
+            k: how many passages to consider.
+
+        Returns:
+            The answer.
+
+        Raises:
+            ChatbotError: empty question, or no usable index.
+        """
+        cleaned = clean_question(question, limit=self.settings.max_question_chars)
+        return compose(cleaned, self.evidence(cleaned, k=k, history=history), self.thresholds)
+
+
+def _negate(date: str) -> str:
+    return "".join(chr(ord("9") - ord(c) + ord("0")) if c.isdigit() else c for c in date)

@@ -1,0 +1,111 @@
+"""Conversation: turn a question and the earlier turns into one self-contained search query.
+
+History is the list of the user's earlier questions, oldest first; Gradio-style messages
+(`{"role": "user", "content": ...}`, content as a string or a list of blocks) are accepted and only the
+user's turns are kept. A follow-up ("Who nominated him?", "What about Gomes?", "and when?") is searched
+with the terms of the previous question and of the names in its answer added at a lower weight, so
+the current question still decides what is asked while the earlier turn says what it is about.
+
+What it leaves out: coreference resolution proper (no model for it here); what is added is context,
+not a rewritten question.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .errors import ChatbotError
+from .lexical import terms
+
+__all__ = ["Query", "normalize_history", "clean_question", "is_followup", "build_query", "CONTEXT_WEIGHT"]
+
+CONTEXT_WEIGHT = 0.4
+_PRONOUNS = re.compile(r"\b(he|him|his|she|her|hers|they|them|their|it|its|that|this|those|these|there|then|"
+                       r"the other|the same|former|latter)\b", re.I)
+_OPENERS = re.compile(r"^\s*(and|but|so|also|what about|how about|what else|and what|or)\b", re.I)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class Query:
+    """A question ready to search.
+
+    Attributes:
+        question: the user's question, cleaned.
+        text: what is embedded (the question, plus context for a follow-up).
+        weights: search term -> weight (1.0 for the question's own terms, CONTEXT_WEIGHT for context).
+        followup: True when earlier turns were used.
+    """
+
+    question: str
+    text: str
+    weights: dict[str, float] = field(hash=False)
+    followup: bool = False
+
+
+def clean_question(question, *, limit: int = 1000) -> str:
+    """Strip control characters and outer space, and cut to `limit` characters.
+
+    Raises:
+        ChatbotError: the question is not text, or is empty once cleaned.
+    """
+    if not isinstance(question, str):
+        raise ChatbotError("The question must be text; pass a string such as \"Who won the primary?\".")
+    text = _CONTROL.sub(" ", question).strip()
+    if not text:
+        raise ChatbotError("The question is empty; type a question about the articles.")
+    if len(text) > limit:
+        text = text[:limit].rsplit(" ", 1)[0] or text[:limit]
+    return text
+
+
+def normalize_history(history) -> list[str]:
+    """Earlier user questions, oldest first, from strings or Gradio-style messages.
+
+    Example: [{"role": "user", "content": "Hi?"}, {"role": "assistant", "content": "..."}, "Then?"]
+    -> ["Hi?", "Then?"]
+    """
+    if not history:
+        return []
+    if isinstance(history, str):
+        history = [history]
+    found = []
+    for turn in history:
+        if isinstance(turn, dict):
+            if turn.get("role", "user") != "user":
+                continue
+            turn = turn.get("content", "")
+        if isinstance(turn, (list, tuple)):
+            turn = " ".join(b.get("text", "") if isinstance(b, dict) else str(b) for b in turn)
+        if isinstance(turn, str) and turn.strip():
+            found.append(_CONTROL.sub(" ", turn).strip()[:1000])
+    return found
+
+
+def is_followup(question: str) -> bool:
+    """True when the question leans on an earlier turn (a pronoun, "what about", or almost no content).
+
+    Example: "Who nominated him?" -> True; "Who nominated Judge Clark?" -> False.
+    """
+    return bool(_PRONOUNS.search(question) or _OPENERS.search(question) or len(terms(question)) <= 1)
+
+
+def build_query(question: str, context: list[str] | None = None) -> Query:
+    """The search query for a question, with earlier turns as context when it is a follow-up.
+
+    Args:
+        question: the cleaned question.
+        context: texts from earlier turns (previous question, names from its answer), most recent last;
+            ignored when the question stands on its own.
+
+    Returns:
+        The query.
+    """
+    weights = {t: 1.0 for t in terms(question)}
+    if not context or not is_followup(question):
+        return Query(question, question, weights)
+    for text in context:
+        for term in terms(text):
+            weights.setdefault(term, CONTEXT_WEIGHT)
+    return Query(question, f"{question} ({' '.join(context)})", weights, followup=True)

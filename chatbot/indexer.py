@@ -1,0 +1,225 @@
+"""Indexer: bring the index in line with the articles folder, touching only what changed.
+
+`sync()` compares each article's sha256 (and the model's name) with the index's commit markers:
+a new or changed article has its old chunks deleted and its new ones embedded; a removed one is
+deleted; the rest is left alone, so running it twice changes nothing. An article's marker is written
+after its chunks and deleted before them, so an indexer killed at any point leaves every article
+either fully indexed or visibly uncommitted, and the next run finishes the job. An unreadable
+embedded index is moved aside to `chroma.broken` and rebuilt from the articles.
+
+What it leaves out: searching (`retrieval.py`). One writer at a time: a lock file in the index folder
+makes a second indexer wait, then refuse.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import sys
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .articles import Article, load_articles
+from .chunking import chunk_article
+from .config import Settings
+from .embedding import Embedder
+from .errors import ChatbotError
+from .store import IndexCorrupt, Store, StoredArticle
+
+__all__ = ["SyncReport", "sync", "index_lock", "embed_text"]
+
+_BATCH_TEXTS = 256
+
+
+@dataclass
+class SyncReport:
+    """What a sync did: article ids per outcome, the chunk count after it, and any rebuild reason."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    chunks: int = 0
+    embedded_texts: int = 0
+    rebuilt: str | None = None
+    seconds: float = 0.0
+
+    @property
+    def changed(self) -> bool:
+        """True when the index was written to."""
+        return bool(self.added or self.updated or self.removed or self.rebuilt)
+
+    def summary(self) -> str:
+        """One line for people, e.g. "Index up to date: 4 articles, 26 chunks (1 added) in 3.1 s"."""
+        parts = [f"{len(v)} {k}" for k, v in [("added", self.added), ("updated", self.updated),
+                                              ("removed", self.removed)] if v]
+        articles = self.unchanged + len(self.added) + len(self.updated)
+        line = f"Index up to date: {articles} articles, {self.chunks} chunks"
+        return line + (f" ({', '.join(parts)})" if parts else "") + f" in {self.seconds:.1f} s."
+
+
+def embed_text(article_title: str, chunk_text: str) -> str:
+    """What a chunk is embedded as: its article's title gives the chunk its context."""
+    return f"{article_title}\n{chunk_text}"
+
+
+@contextmanager
+def index_lock(settings: Settings, *, wait: float = 30.0, say=print):
+    """Hold the index's writer lock, waiting up to `wait` seconds for another indexer to finish.
+
+    Raises:
+        ChatbotError: another indexer still holds the lock after `wait` seconds.
+    """
+    settings.index_dir.mkdir(parents=True, exist_ok=True)
+    with open(settings.index_dir / ".lock", "a+") as handle:
+        deadline = time.monotonic() + wait
+        told = False
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise ChatbotError(f"Another indexer is writing to {settings.index_dir}; wait for it to "
+                                       "finish, then run the command again.") from None
+                if not told:
+                    say("Another indexer is writing to this index; waiting for it to finish…")
+                    told = True
+                time.sleep(0.2)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def open_for_writing(settings: Settings, *, rebuild: bool = False, say=print) -> tuple[Store, str | None]:
+    """Open the store for the indexer, wiping it for `rebuild` or moving an unreadable one aside.
+
+    Returns:
+        The store and, when it was started afresh, why.
+    """
+    reason = None
+    if rebuild:
+        reason = "rebuild requested"
+        _wipe(settings)
+    try:
+        store = Store(settings, create=True)
+        store.count()
+        return store, reason
+    except IndexCorrupt:
+        if settings.chroma_url:
+            raise
+    broken = settings.index_dir / "chroma.broken"
+    shutil.rmtree(broken, ignore_errors=True)
+    settings.chroma_dir.rename(broken)
+    say(f"The index in {settings.index_dir} could not be read; moved it to {broken} and rebuilding from the articles.")
+    return Store(settings, create=True), "the index could not be read"
+
+
+def _wipe(settings: Settings) -> None:
+    if settings.chroma_url:
+        store = Store(settings, create=True)
+        for collection in (store.chunks, store.sentences, store.articles_col):
+            store._client.delete_collection(collection.name)
+    else:
+        shutil.rmtree(settings.chroma_dir, ignore_errors=True)
+
+
+def sync(settings: Settings, embedder: Embedder, *, rebuild: bool = False, progress: bool = True,
+         say=print) -> SyncReport:
+    """Make the index match the articles folder.
+
+    Args:
+        settings: where the articles and the index are.
+        embedder: the model that embeds new chunks (only called when something changed).
+        rebuild: start from an empty index.
+        progress: show a progress bar on stderr while embedding.
+        say: where one-line notices go (a rebuild, a skipped file, waiting for the lock).
+
+    Returns:
+        What was added, updated, removed and skipped.
+    """
+    started = time.perf_counter()
+    loaded = load_articles(settings.articles_dir, max_bytes=settings.max_article_bytes)
+    report = SyncReport(skipped=loaded.skipped)
+    for name, why in loaded.skipped:
+        say(f"Skipped {name}: {why}.")
+    with index_lock(settings, say=say):
+        store, report.rebuilt = open_for_writing(settings, rebuild=rebuild, say=say)
+        stored = store.stored_articles()
+        wanted = {a.doc_id: a for a in loaded.articles}
+        todo: list[Article] = []
+        for article in loaded.articles:
+            old = stored.get(article.doc_id)
+            if old and old.sha256 == article.sha256 and old.model == embedder.name:
+                report.unchanged += 1
+                continue
+            (report.updated if old else report.added).append(article.doc_id)
+            todo.append(article)
+        leftovers = (set(stored) | store.chunk_doc_ids()) - set(wanted)
+        for doc_id in sorted(leftovers):
+            store.delete_article(doc_id)
+            if doc_id in stored:
+                report.removed.append(doc_id)
+        report.embedded_texts = _index_articles(store, embedder, todo, settings, progress=progress)
+        report.chunks = store.count()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _index_articles(store: Store, embedder: Embedder, articles: list[Article], settings: Settings,
+                    *, progress: bool) -> int:
+    bar = None
+    if progress and articles:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(articles), unit="article", desc="Indexing", file=sys.stderr, leave=False)
+    embedded = 0
+    batch: list[tuple[Article, list, list[str], list[str]]] = []
+    texts = 0
+
+    def flush():
+        nonlocal embedded, texts
+        flat = [t for _, _, chunk_texts, sentence_texts in batch for t in chunk_texts + sentence_texts]
+        vectors = embedder.embed(flat) if flat else np.zeros((0, 0), np.float32)
+        row = 0
+        for article, chunks, chunk_texts, sentence_texts in batch:
+            chunk_vectors = vectors[row:row + len(chunk_texts)]
+            row += len(chunk_texts)
+            sentence_vectors = vectors[row:row + len(sentence_texts)]
+            row += len(sentence_texts)
+            store.delete_article(article.doc_id)
+            spans = sorted({s for chunk in chunks for s in chunk.sentences})
+            store.add_chunks(article.doc_id, chunks, chunk_vectors, spans, sentence_texts, sentence_vectors)
+            mean = chunk_vectors.mean(axis=0)
+            store.commit_article(StoredArticle(article.doc_id, article.sha256, article.title, article.date,
+                                               len(chunks), embedder.name), mean / (np.linalg.norm(mean) or 1.0))
+            if bar:
+                bar.update(1)
+        embedded += len(flat)
+        batch.clear()
+        texts = 0
+
+    for article in articles:
+        chunks = chunk_article(article, max_chars=settings.chunk_chars, overlap=settings.overlap_sentences)
+        spans = sorted({s for chunk in chunks for s in chunk.sentences})
+        chunk_texts = [embed_text(article.title, c.text) for c in chunks]
+        sentence_texts = [article.text[s:e] for s, e in spans]
+        batch.append((article, chunks, chunk_texts, sentence_texts))
+        texts += len(chunk_texts) + len(sentence_texts)
+        if texts >= _BATCH_TEXTS:
+            flush()
+    if batch:
+        flush()
+    if bar:
+        bar.close()
+    return embedded

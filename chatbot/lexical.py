@@ -1,0 +1,151 @@
+"""Lexical: words, stems and BM25 over the chunks, with spelling repair against the corpus.
+
+`terms()` lower-cases, splits on non-word characters, drops stop words and strips common English
+suffixes, so "nominated" and "nominate" meet. `Bm25` scores chunks for a bag of weighted query terms
+(Okapi BM25, k1=1.2, b=0.75). A query word the corpus never uses is repaired to the most frequent
+corpus word one edit away ("Bridgport" -> "bridgeport"), found through a delete-neighbourhood table
+built on first need.
+
+What it leaves out: phrase and proximity matching, languages other than English, and persistence:
+the index is rebuilt in memory from the stored chunks when an archive is opened (about a second per
+50,000 chunks).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+
+__all__ = ["STOPWORDS", "words", "stem", "terms", "Bm25"]
+
+STOPWORDS = frozenset("""
+a an and are as at be been being but by can could did do does doing done for from had has have having
+he her hers herself him himself his how i if in into is it its itself just me my myself no nor not of
+off on once only or other our ours ourselves out over own same she should so some such than that the
+their theirs them themselves then there these they this those through to too under until up very was
+we were what when where which while who whom whose why will with would you your yours yourself
+yourselves about above after again against all am any because before below between both down during
+each few further here more most s t d ll m o re ve y also did does tell say says said please
+according get got let us may might must shall
+""".split())
+
+_WORD = re.compile(r"[0-9]+(?:[.,][0-9]+)*|[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
+_SUFFIXES = ("ations", "ation", "ings", "ing", "edly", "ed", "ies", "es", "s", "ly", "ment", "ers", "er")
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased words and numbers of `text`, possessives dropped.
+
+    Example: "Ganim’s 251 votes, Sept. 12!" -> ["ganim", "251", "votes", "sept", "12"]
+    """
+    found = []
+    for match in _WORD.finditer(text.lower()):
+        word = re.sub(r"['’]s$", "", match.group())
+        found.append(word.replace("’", "'"))
+    return found
+
+
+def stem(word: str) -> str:
+    """A light suffix stripper: "nominated" -> "nominat", "ballots" -> "ballot", "voting" -> "vot"."""
+    if word.isdigit() or len(word) <= 4:
+        return word
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            word = word[: -len(suffix)]
+            break
+    if len(word) > 4 and word.endswith("e"):
+        word = word[:-1]
+    return word
+
+
+def terms(text: str) -> list[str]:
+    """Search terms of `text`: stems of its words that are not stop words."""
+    return [stem(w) for w in words(text) if w not in STOPWORDS]
+
+
+class Bm25:
+    """BM25 over a fixed list of documents (the chunks of an archive).
+
+    Args:
+        documents: the texts, in the order their scores are returned.
+        k1, b: the usual BM25 constants.
+    """
+
+    def __init__(self, documents: list[str], *, k1: float = 1.2, b: float = 0.75):
+        self.k1, self.b = k1, b
+        self.postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        self.lengths: list[int] = []
+        for number, text in enumerate(documents):
+            counts = Counter(terms(text))
+            self.lengths.append(sum(counts.values()))
+            for term, count in counts.items():
+                self.postings[term].append((number, count))
+        self.size = len(documents)
+        self.average = (sum(self.lengths) / self.size) if self.size else 1.0
+        self._neighbours: dict[str, list[str]] | None = None
+
+    def idf(self, term: str) -> float:
+        """Inverse document frequency; a term no document has gets the highest possible value."""
+        frequency = len(self.postings.get(term, ()))
+        return math.log(1 + (self.size - frequency + 0.5) / (frequency + 0.5))
+
+    def known(self, term: str) -> bool:
+        """True when some document contains `term`."""
+        return term in self.postings
+
+    def repair(self, term: str) -> str | None:
+        """The most frequent corpus term one edit away from an unknown `term`, or None.
+
+        Example: "bridgport" -> "bridgeport" when the corpus has "bridgeport".
+        """
+        if len(term) < 5 or term.isdigit():
+            return None
+        if self._neighbours is None:
+            self._neighbours = defaultdict(list)
+            for known in self.postings:
+                if len(known) >= 4 and not known.isdigit():
+                    for variant in _deletes(known):
+                        self._neighbours[variant].append(known)
+        candidates = {c for variant in _deletes(term) for c in self._neighbours.get(variant, ())}
+        candidates = {c for c in candidates if _edit_distance_at_most_one(term, c)}
+        if not candidates:
+            return None
+        return max(sorted(candidates), key=lambda c: len(self.postings[c]))
+
+    def scores(self, query: dict[str, float]) -> dict[int, float]:
+        """BM25 score of every document matching at least one query term.
+
+        Args:
+            query: term -> weight (1.0 for the question's own words, less for context).
+
+        Returns:
+            document number -> score; documents with no query term are absent.
+        """
+        totals: dict[int, float] = defaultdict(float)
+        for term, weight in query.items():
+            postings = self.postings.get(term)
+            if not postings:
+                continue
+            idf = self.idf(term) * weight
+            for number, count in postings:
+                norm = self.k1 * (1 - self.b + self.b * self.lengths[number] / self.average)
+                totals[number] += idf * count * (self.k1 + 1) / (count + norm)
+        return totals
+
+
+def _deletes(word: str) -> set[str]:
+    return {word} | {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
+def _edit_distance_at_most_one(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diffs = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diffs) == 1 or (len(diffs) == 2 and diffs[1] == diffs[0] + 1
+                                   and a[diffs[0]] == b[diffs[1]] and a[diffs[1]] == b[diffs[0]])
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1:] == short for i in range(len(long)))

@@ -1,0 +1,178 @@
+"""Retrieval: find the passages that answer a query, best first, each with its best sentence.
+
+Three ranked lists are fused with reciprocal-rank fusion (RRF, k=60): chunks by vector similarity,
+chunks holding the sentences nearest to the query, and chunks by BM25 (with misspelt words repaired
+against the corpus). The fused candidates are then re-scored at the sentence level (`scoring.py`):
+a passage is as good as its best sentence, blended with its fused rank. No text is embedded here but
+the query: sentence vectors were stored at indexing time.
+
+What it leaves out: conversation handling (`conversation.py`), the wording of answers and the
+decision to refuse (`answer.py`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .conversation import Query
+from .lexical import Bm25
+from .scoring import coverage, question_type, sentence_score, type_match
+from .store import Store, StoredArticle, StoredChunk, sentence_id
+
+__all__ = ["Passage", "Evidence", "Retriever", "RRF_K"]
+
+RRF_K = 60
+_DEPTH = 40
+_RERANK = 12
+_BLEND = 0.5
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A cited piece of an article.
+
+    Attributes:
+        text: the passage, exactly `article.text[start:end]`.
+        score: how well it answers the question, in [0, 1] (higher is better).
+        doc_id, title, date: the article it comes from (date may be None).
+        start, end: offsets of the passage in the article's text.
+        highlight_start, highlight_end: offsets, in the article's text, of the sentence that answers best.
+        chunk_id: the index record it came from.
+    """
+
+    text: str
+    score: float
+    doc_id: str
+    title: str
+    date: str | None
+    start: int
+    end: int
+    highlight_start: int
+    highlight_end: int
+    chunk_id: str
+
+    @property
+    def highlight(self) -> str:
+        """The answering sentence."""
+        return self.text[self.highlight_start - self.start:self.highlight_end - self.start]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Why a passage ranks where it does: its best sentence's signals (for answering and refusing)."""
+
+    passage: Passage
+    dense: float
+    coverage: float
+    type_match: float
+    sentence_score: float
+
+
+class Retriever:
+    """Hybrid search over one store; holds the lexical index and chunk catalogue in memory.
+
+    Args:
+        store: the opened store.
+        embed: function texts -> unit vectors (the same model the index was built with).
+    """
+
+    def __init__(self, store: Store, embed):
+        self.store = store
+        self.embed = embed
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Reload the catalogue and lexical index from the store (after indexing)."""
+        self.articles: dict[str, StoredArticle] = self.store.stored_articles()
+        chunks = [c for c in self.store.all_chunks() if c.doc_id in self.articles]
+        chunks.sort(key=lambda c: (c.doc_id, c.index))
+        self.chunks: list[StoredChunk] = chunks
+        self.by_id = {c.id: n for n, c in enumerate(chunks)}
+        self.by_sentence: dict[str, list[int]] = {}
+        for n, chunk in enumerate(chunks):
+            for start, end in chunk.sentences:
+                self.by_sentence.setdefault(sentence_id(chunk.doc_id, start, end), []).append(n)
+        self.bm25 = Bm25([f"{self.articles[c.doc_id].title}\n{c.text}" for c in chunks])
+
+    def lexical_weights(self, query: Query) -> dict[str, float]:
+        """The query's terms with unknown words repaired to their corpus spelling."""
+        repaired: dict[str, float] = {}
+        for term, weight in query.weights.items():
+            if not self.bm25.known(term):
+                term = self.bm25.repair(term) or term
+            repaired[term] = max(weight, repaired.get(term, 0.0))
+        return repaired
+
+    def search(self, query: Query, k: int = 5) -> list[Evidence]:
+        """The `k` best passages for a query, with the evidence of their best sentence.
+
+        Args:
+            query: the built query (see `conversation.build_query`).
+            k: how many passages to return.
+
+        Returns:
+            Evidence per passage, best first (fewer than k when the index is small).
+        """
+        if not self.chunks or k <= 0:
+            return []
+        vector = self.embed([query.text])[0]
+        weights = self.lexical_weights(query)
+        dense_chunks = [self.by_id[i] for i, _ in self.store.search_chunks(vector, _DEPTH) if i in self.by_id]
+        sentence_hits = self.store.search_sentences(vector, _DEPTH * 2)
+        sentence_sims = dict(sentence_hits)
+        dense_sentences = list(dict.fromkeys(n for i, _ in sentence_hits for n in self.by_sentence.get(i, ())))
+        lexical = sorted(self.bm25.scores(weights).items(), key=lambda item: -item[1])[:_DEPTH]
+        fused: dict[int, float] = {}
+        for ranking in (dense_chunks, dense_sentences, [n for n, _ in lexical]):
+            for rank, n in enumerate(ranking):
+                fused[n] = fused.get(n, 0.0) + 1.0 / (RRF_K + rank + 1)
+        if not fused:
+            return []
+        candidates = sorted(fused, key=lambda n: -fused[n])[:max(_RERANK, k)]
+        best_fused = fused[candidates[0]]
+        kind = question_type(query.question)
+        missing = [sentence_id(self.chunks[n].doc_id, s, e) for n in candidates for s, e in self.chunks[n].sentences]
+        missing = [i for i in dict.fromkeys(missing) if i not in sentence_sims]
+        for i, stored in self.store.sentence_vectors(missing).items():
+            sentence_sims[i] = float(np.dot(stored, vector))
+        results = []
+        for n in candidates:
+            evidence = self._best_sentence(n, weights, kind, query.question, sentence_sims)
+            blended = _BLEND * fused[n] / best_fused + (1 - _BLEND) * evidence.sentence_score
+            results.append((blended, evidence))
+        results.sort(key=lambda item: -item[0])
+        return [_with_score(evidence, score) for score, evidence in results[:k]]
+
+    def _best_sentence(self, n: int, weights, kind: str, question: str, sims: dict[str, float]) -> Evidence:
+        chunk = self.chunks[n]
+        article = self.articles[chunk.doc_id]
+        best = None
+        for position, (start, end) in enumerate(chunk.sentences):
+            sentence = _slice(chunk, start, end)
+            before = _slice(chunk, *chunk.sentences[position - 1]) if position else ""
+            context = f"{article.title} {before}"
+            dense = sims.get(sentence_id(chunk.doc_id, start, end), 0.0)
+            cover = coverage(weights, sentence, context, self.bm25.idf)
+            match = type_match(kind, sentence, question)
+            score = sentence_score(dense, cover, match)
+            if best is None or score > best[0]:
+                best = (score, start, end, dense, cover, match)
+        score, start, end, dense, cover, match = best
+        passage = Passage(chunk.text, score, chunk.doc_id, article.title, article.date, chunk.start, chunk.end,
+                          start, end, chunk.id)
+        return Evidence(passage, dense, cover, match, score)
+
+
+def _slice(chunk: StoredChunk, start: int, end: int) -> str:
+    return chunk.text[start - chunk.start:end - chunk.start]
+
+
+def _with_score(evidence: Evidence, score: float) -> Evidence:
+    p = evidence.passage
+    passage = Passage(p.text, round(float(score), 4), p.doc_id, p.title, p.date, p.start, p.end,
+                      p.highlight_start, p.highlight_end, p.chunk_id)
+    return Evidence(passage, evidence.dense, evidence.coverage, evidence.type_match, evidence.sentence_score)
+
+

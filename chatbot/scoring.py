@@ -1,0 +1,99 @@
+"""Scoring: pure functions that judge how well a sentence answers a question.
+
+Three kinds of evidence, each explainable on its own:
+- meaning: cosine similarity of question and sentence vectors (from the bi-encoder);
+- coverage: the share of the question's content terms, weighted by IDF, that the sentence (or, at half
+  credit, its neighbouring sentences) contains;
+- answer type: a "when" question wants a date, "how many" a number, "who" a name the question does
+  not already contain.
+
+What it leaves out: retrieval (which sentences to score) and the final wording (`answer.py`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .lexical import terms, words
+
+__all__ = ["question_type", "coverage", "type_match", "names", "sentence_score", "WEIGHTS"]
+
+WEIGHTS = {"dense": 0.55, "coverage": 0.35, "type": 0.10}
+
+_MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december|"
+           "jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec")
+_DATE = re.compile(rf"\b({_MONTHS})\.?\b|\b(19|20)\d\d\b|\b(monday|tuesday|wednesday|thursday|friday|"
+                   r"saturday|sunday|yesterday|today|tomorrow|week|month|year|morning|evening|night)\b", re.I)
+_NUMBER = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
+                     r"forty|fifty|hundred|thousand|million|dozen|first|second|third|fourth|fifth|eighth)\b", re.I)
+_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:[A-Z]\.\s*)?[A-Z][a-z]+)+")
+
+
+def question_type(question: str) -> str:
+    """The kind of answer a question wants: date, number, person, place, reason, or other.
+
+    Example: "How many votes separated them?" -> "number"; "Who nominated him?" -> "person".
+    """
+    q = question.lower()
+    if re.search(r"\b(when|what (date|day|year|month|time)|which (date|day|year|month))\b", q):
+        return "date"
+    if re.search(r"\bhow (many|much|long|old)\b|\bwhat (number|percentage|margin)\b|\bby how\b", q):
+        return "number"
+    if re.search(r"\b(who|whom|whose)\b|\bwhich (judge|person|candidate|lawyer|attorney|official|man|woman)\b", q):
+        return "person"
+    if re.search(r"\bwhere\b", q):
+        return "place"
+    if re.search(r"\b(why|reason)\b", q):
+        return "reason"
+    return "other"
+
+
+def names(text: str) -> list[str]:
+    """Runs of capitalised words, e.g. "Judge William Clark tossed it" -> ["Judge William Clark"]."""
+    return [m.group() for m in _NAME.finditer(text)]
+
+
+def type_match(kind: str, sentence: str, question: str) -> float:
+    """1.0 when the sentence holds the kind of thing the question asks for, else 0.0."""
+    if kind == "date":
+        return 1.0 if _DATE.search(sentence) else 0.0
+    if kind == "number":
+        return 1.0 if _NUMBER.search(sentence) else 0.0
+    if kind == "person":
+        asked = set(words(question))
+        return 1.0 if any(not set(words(n)) <= asked for n in names(sentence)) else 0.0
+    if kind == "reason":
+        return 1.0 if re.search(r"\b(because|after|since|due to|so that|in order to|reason)\b", sentence, re.I) else 0.0
+    return 0.0
+
+
+def coverage(query: dict[str, float], sentence: str, context: str, idf) -> float:
+    """IDF-weighted share of query terms found in `sentence`, with half credit for `context`.
+
+    Args:
+        query: term -> weight (the question's own terms weigh 1.0, terms from earlier turns less).
+        sentence: the candidate sentence.
+        context: neighbouring text of the same article (for "he", "it" and the like).
+        idf: a function term -> inverse document frequency.
+
+    Returns:
+        A number in [0, 1]. Example: query {"judge": 1, "nominat": 1}, sentence "Clark was nominated
+        by Lamont", context "Judge Clark ruled" -> (idf(nominat) + idf(judge)/2) / (idf(nominat) + idf(judge)).
+    """
+    if not query:
+        return 0.0
+    in_sentence, in_context = set(terms(sentence)), set(terms(context))
+    total = found = 0.0
+    for term, weight in query.items():
+        mass = idf(term) * weight
+        total += mass
+        if term in in_sentence:
+            found += mass
+        elif term in in_context:
+            found += mass / 2
+    return found / total if total else 0.0
+
+
+def sentence_score(dense: float, cover: float, kind_match: float) -> float:
+    """The combined evidence that a sentence answers the question, in [0, 1]."""
+    return WEIGHTS["dense"] * max(dense, 0.0) + WEIGHTS["coverage"] * cover + WEIGHTS["type"] * kind_match
