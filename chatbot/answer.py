@@ -35,7 +35,7 @@ _INSTRUCTION = re.compile(
 class Thresholds:
     """When the evidence counts as an answer (see the module docstring)."""
 
-    coverage: float = 0.5
+    coverage: float = 0.0
     dense: float = 0.35
     dense_alone: float = 0.62
 

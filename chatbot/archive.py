@@ -75,7 +75,9 @@ class Archive:
         report = sync(self.settings, self.embedder, rebuild=rebuild, progress=self.progress, say=self.say)
         self.last_sync = report
         with self._lock:
-            if self._retriever is not None and report.changed:
+            if report.rebuilt:
+                self._retriever = None  # the old store's handles point at a folder that was replaced
+            elif self._retriever is not None and report.changed:
                 self._retriever.refresh()
         return report
 
@@ -131,19 +133,23 @@ class Archive:
         """
         question = clean_question(question, limit=self.settings.max_question_chars)
         turns = normalize_history(history)[-_HISTORY_TURNS:]
-        context = self._context(turns) if turns and is_followup(question) else []
-        return self.retriever.search(build_query(question, context), k=max(int(k), 1))
+        query = self._followup_query(question, turns) if turns and is_followup(question) else build_query(question)
+        return self.retriever.search(query, k=max(int(k), 1))
 
-    def _context(self, turns: list[str]) -> list[str]:
-        """Earlier questions and the names in their best answers, resolved oldest first."""
+    def _followup_query(self, question: str, turns: list[str]):
+        """Resolve the earlier turns oldest first, then search the question with their context."""
         context: list[str] = []
+        found_names: list[str] = []
+        answered = []
         for turn in turns:
-            query = build_query(turn, context)
+            query = build_query(turn, context, names=found_names, answered=answered)
             found = self.retriever.search(query, k=1)
             context.append(turn)
             if found:
-                context.extend(dict.fromkeys(names(found[0].passage.highlight)))
-        return context
+                passage = found[0].passage
+                answered.append((passage.doc_id, passage.highlight_start, passage.highlight_end))
+                found_names = [n for n in dict.fromkeys(names(passage.highlight)) if len(n.split()) > 1] or found_names
+        return build_query(question, context, names=found_names, answered=answered)
 
     def retrieve(self, question: str, *, k: int = 5, history=None) -> list[Passage]:
         """Up to `k` passages that answer the question, best first.

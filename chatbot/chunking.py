@@ -26,6 +26,9 @@ _ABBREVIATIONS = {
     "tues", "wed", "thu", "thurs", "fri", "sat", "sun", "a.m", "p.m", "u.s", "u.k", "d.c", "e.g", "i.e",
 }
 # A candidate boundary: end mark, optional closing quotes/brackets, whitespace, then the next start.
+_MAX_QUOTED = 400
+# '... Joe Ganim!" Communications Director Rowena White said.' -- the attribution belongs to the quote.
+_ATTRIBUTION = re.compile(r"\s+[^.!?\n]{0,60}\b(said|says|told|wrote|added|asked|stated)\b[^.!?\n]{0,40}[.!?]")
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
 
 
@@ -64,6 +67,10 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
         token = word.group(1).rstrip(".").lower() if word else ""
         if text[match.start()] == "." and (token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha())):
             continue
+        if _inside_quote(text[begin:stop]) and stop - begin < _MAX_QUOTED:
+            continue
+        if text[stop - 1] in "\"”'’" and _ATTRIBUTION.match(text, stop, end):
+            continue
         spans.append((begin, stop))
         begin = stop
         while begin < end and text[begin].isspace():
@@ -71,6 +78,11 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
     if begin < end and text[begin:end].strip():
         spans.append((begin, end))
     return spans
+
+
+def _inside_quote(segment: str) -> bool:
+    """True when a quotation opened in `segment` is still open at its end ("... say? Joe Ganim!" stays whole)."""
+    return segment.count("“") > segment.count("”") or segment.count('"') % 2 == 1
 
 
 def chunk_article(article: Article, *, max_chars: int = 600, overlap: int = 1) -> list[Chunk]:

@@ -112,7 +112,8 @@ def _evaluate(archive, args) -> None:
     questions = load_golden(args.file)
 
     def progress(done, total):
-        print(f"\rEvaluating {done}/{total}", end="" if done < total else "\n", file=sys.stderr, flush=True)
+        if sys.stderr.isatty():
+            print(f"\rEvaluating {done}/{total}", end="" if done < total else "\n", file=sys.stderr, flush=True)
 
     report = evaluate(archive, questions, k=args.k, progress=progress)
     out = args.out or args.file.with_suffix(".report.json")

@@ -36,12 +36,15 @@ class Query:
         text: what is embedded (the question, plus context for a follow-up).
         weights: search term -> weight (1.0 for the question's own terms, CONTEXT_WEIGHT for context).
         followup: True when earlier turns were used.
+        answered: `(doc_id, start, end)` of sentences that answered earlier turns; a follow-up asks
+            for something new, so these rank lower.
     """
 
     question: str
     text: str
     weights: dict[str, float] = field(hash=False)
     followup: bool = False
+    answered: frozenset = frozenset()
 
 
 def clean_question(question, *, limit: int = 1000) -> str:
@@ -91,21 +94,26 @@ def is_followup(question: str) -> bool:
     return bool(_PRONOUNS.search(question) or _OPENERS.search(question) or len(terms(question)) <= 1)
 
 
-def build_query(question: str, context: list[str] | None = None) -> Query:
+def build_query(question: str, context: list[str] | None = None, *, names: list[str] | None = None,
+                answered=()) -> Query:
     """The search query for a question, with earlier turns as context when it is a follow-up.
 
     Args:
         question: the cleaned question.
-        context: texts from earlier turns (previous question, names from its answer), most recent last;
-            ignored when the question stands on its own.
+        context: earlier questions, oldest first; ignored when the question stands on its own.
+        names: names found in the earlier answers (what "he" or "it" most likely points to).
+        answered: `(doc_id, start, end)` of the sentences that answered earlier turns.
 
     Returns:
-        The query.
+        The query. Example: "Who nominated him?" after "Which judge threw out the primary?" (answered
+        by a sentence naming Judge William Clark) is embedded as "Who nominated him? (William Clark)"
+        and searched with "nominat" at weight 1 and "judge", "threw", "primary", "clark" at 0.4.
     """
     weights = {t: 1.0 for t in terms(question)}
-    if not context or not is_followup(question):
+    if not (context or names) or not is_followup(question):
         return Query(question, question, weights)
-    for text in context:
+    for text in [*(context or []), *(names or [])]:
         for term in terms(text):
             weights.setdefault(term, CONTEXT_WEIGHT)
-    return Query(question, f"{question} ({' '.join(context)})", weights, followup=True)
+    hint = " ".join(names) if names else " ".join(context or [])
+    return Query(question, f"{question} ({hint})", weights, followup=True, answered=frozenset(answered))

@@ -1,6 +1,6 @@
 """Indexer: bring the index in line with the articles folder, touching only what changed.
 
-`sync()` compares each article's sha256 (and the model's name) with the index's commit markers:
+`sync()` compares each article's sha256 (and the indexing recipe: model, chunking) with the index's commit markers:
 a new or changed article has its old chunks deleted and its new ones embedded; a removed one is
 deleted; the rest is left alone, so running it twice changes nothing. An article's marker is written
 after its chunks and deleted before them, so an indexer killed at any point leaves every article
@@ -28,11 +28,12 @@ from .chunking import chunk_article
 from .config import Settings
 from .embedding import Embedder
 from .errors import ChatbotError
-from .store import IndexCorrupt, Store, StoredArticle
+from .store import IndexCorrupt, Store, StoredArticle, release
 
 __all__ = ["SyncReport", "sync", "index_lock", "embed_text"]
 
 _BATCH_TEXTS = 256
+RECIPE_VERSION = 1  # bump when chunking or what is embedded changes, so old indexes re-embed
 
 
 @dataclass
@@ -61,6 +62,14 @@ class SyncReport:
         articles = self.unchanged + len(self.added) + len(self.updated)
         line = f"Index up to date: {articles} articles, {self.chunks} chunks"
         return line + (f" ({', '.join(parts)})" if parts else "") + f" in {self.seconds:.1f} s."
+
+
+def indexing_recipe(settings: Settings, embedder: Embedder) -> str:
+    """What an article's vectors depend on besides its text; a different recipe re-indexes it.
+
+    Example: "all-MiniLM-L6-v2|600|1|v1".
+    """
+    return f"{embedder.name}|{settings.chunk_chars}|{settings.overlap_sentences}|v{RECIPE_VERSION}"
 
 
 def embed_text(article_title: str, chunk_text: str) -> str:
@@ -118,6 +127,7 @@ def open_for_writing(settings: Settings, *, rebuild: bool = False, say=print) ->
     except IndexCorrupt:
         if settings.chroma_url:
             raise
+    release(settings)
     broken = settings.index_dir / "chroma.broken"
     shutil.rmtree(broken, ignore_errors=True)
     settings.chroma_dir.rename(broken)
@@ -131,6 +141,7 @@ def _wipe(settings: Settings) -> None:
         for collection in (store.chunks, store.sentences, store.articles_col):
             store._client.delete_collection(collection.name)
     else:
+        release(settings)
         shutil.rmtree(settings.chroma_dir, ignore_errors=True)
 
 
@@ -156,11 +167,12 @@ def sync(settings: Settings, embedder: Embedder, *, rebuild: bool = False, progr
     with index_lock(settings, say=say):
         store, report.rebuilt = open_for_writing(settings, rebuild=rebuild, say=say)
         stored = store.stored_articles()
+        recipe = indexing_recipe(settings, embedder)
         wanted = {a.doc_id: a for a in loaded.articles}
         todo: list[Article] = []
         for article in loaded.articles:
             old = stored.get(article.doc_id)
-            if old and old.sha256 == article.sha256 and old.model == embedder.name:
+            if old and old.sha256 == article.sha256 and old.recipe == recipe:
                 report.unchanged += 1
                 continue
             (report.updated if old else report.added).append(article.doc_id)
@@ -170,13 +182,13 @@ def sync(settings: Settings, embedder: Embedder, *, rebuild: bool = False, progr
             store.delete_article(doc_id)
             if doc_id in stored:
                 report.removed.append(doc_id)
-        report.embedded_texts = _index_articles(store, embedder, todo, settings, progress=progress)
+        report.embedded_texts = _index_articles(store, embedder, todo, settings, recipe, progress=progress)
         report.chunks = store.count()
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _index_articles(store: Store, embedder: Embedder, articles: list[Article], settings: Settings,
+def _index_articles(store: Store, embedder: Embedder, articles: list[Article], settings: Settings, recipe: str,
                     *, progress: bool) -> int:
     bar = None
     if progress and articles:
@@ -202,7 +214,7 @@ def _index_articles(store: Store, embedder: Embedder, articles: list[Article], s
             store.add_chunks(article.doc_id, chunks, chunk_vectors, spans, sentence_texts, sentence_vectors)
             mean = chunk_vectors.mean(axis=0)
             store.commit_article(StoredArticle(article.doc_id, article.sha256, article.title, article.date,
-                                               len(chunks), embedder.name), mean / (np.linalg.norm(mean) or 1.0))
+                                               len(chunks), recipe), mean / (np.linalg.norm(mean) or 1.0))
             if bar:
                 bar.update(1)
         embedded += len(flat)

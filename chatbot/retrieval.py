@@ -27,6 +27,8 @@ RRF_K = 60
 _DEPTH = 40
 _RERANK = 12
 _BLEND = 0.5
+_ANSWERED = 0.5  # a follow-up asks for something new: the earlier turn's answer counts half
+_FUSION = (1.0, 1.0, 1.0)  # dense chunks, dense sentences, BM25
 
 
 @dataclass(frozen=True)
@@ -125,9 +127,9 @@ class Retriever:
         dense_sentences = list(dict.fromkeys(n for i, _ in sentence_hits for n in self.by_sentence.get(i, ())))
         lexical = sorted(self.bm25.scores(weights).items(), key=lambda item: -item[1])[:_DEPTH]
         fused: dict[int, float] = {}
-        for ranking in (dense_chunks, dense_sentences, [n for n, _ in lexical]):
+        for weight, ranking in zip(_FUSION, (dense_chunks, dense_sentences, [n for n, _ in lexical])):
             for rank, n in enumerate(ranking):
-                fused[n] = fused.get(n, 0.0) + 1.0 / (RRF_K + rank + 1)
+                fused[n] = fused.get(n, 0.0) + weight / (RRF_K + rank + 1)
         if not fused:
             return []
         candidates = sorted(fused, key=lambda n: -fused[n])[:max(_RERANK, k)]
@@ -139,13 +141,14 @@ class Retriever:
             sentence_sims[i] = float(np.dot(stored, vector))
         results = []
         for n in candidates:
-            evidence = self._best_sentence(n, weights, kind, query.question, sentence_sims)
-            blended = _BLEND * fused[n] / best_fused + (1 - _BLEND) * evidence.sentence_score
+            evidence = self._best_sentence(n, weights, kind, query.question, sentence_sims, query.answered)
+            blended = _BLEND * fused[n] / (best_fused or 1.0) + (1 - _BLEND) * evidence.sentence_score
             results.append((blended, evidence))
         results.sort(key=lambda item: -item[0])
         return [_with_score(evidence, score) for score, evidence in results[:k]]
 
-    def _best_sentence(self, n: int, weights, kind: str, question: str, sims: dict[str, float]) -> Evidence:
+    def _best_sentence(self, n: int, weights, kind: str, question: str, sims: dict[str, float],
+                       answered=frozenset()) -> Evidence:
         chunk = self.chunks[n]
         article = self.articles[chunk.doc_id]
         best = None
@@ -157,6 +160,8 @@ class Retriever:
             cover = coverage(weights, sentence, context, self.bm25.idf)
             match = type_match(kind, sentence, question)
             score = sentence_score(dense, cover, match)
+            if (chunk.doc_id, start, end) in answered:
+                score *= _ANSWERED
             if best is None or score > best[0]:
                 best = (score, start, end, dense, cover, match)
         score, start, end, dense, cover, match = best

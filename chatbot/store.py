@@ -2,7 +2,7 @@
 
 Three collections share a prefix: `<prefix>-chunks` (passages, with their text), `<prefix>-sentences`
 (each sentence once, for sentence-level scoring without embedding at question time) and
-`<prefix>-articles` (one record per article: its hash, title, date and model, written last when the
+`<prefix>-articles` (one record per article: its hash, title, date and indexing recipe, written last when the
 article is indexed, so it doubles as the commit marker of that article). Chroma's result dicts never
 leave this module: callers get `StoredArticle`, `StoredChunk` and `(id, similarity)` pairs.
 
@@ -22,7 +22,7 @@ from .chunking import Chunk
 from .config import Settings
 from .errors import ChatbotError
 
-__all__ = ["Store", "StoredArticle", "StoredChunk", "IndexCorrupt", "encode_spans", "decode_spans"]
+__all__ = ["Store", "StoredArticle", "StoredChunk", "IndexCorrupt", "encode_spans", "decode_spans", "release"]
 
 _PAGE = 2000
 _SPACE = {"hnsw": {"space": "cosine"}}
@@ -41,7 +41,7 @@ class StoredArticle:
     title: str
     date: str | None
     chunks: int
-    model: str
+    recipe: str
 
 
 @dataclass(frozen=True)
@@ -123,13 +123,13 @@ class Store:
         for ids, metadatas, _ in self._pages(self.articles_col, ["metadatas"]):
             for doc_id, meta in zip(ids, metadatas):
                 found[doc_id] = StoredArticle(doc_id, meta["sha256"], meta["title"], meta.get("date") or None,
-                                              int(meta["chunks"]), meta["model"])
+                                              int(meta["chunks"]), meta.get("recipe", ""))
         return found
 
     def commit_article(self, record: StoredArticle, vector: np.ndarray) -> None:
         """Write the article's marker; call after its chunks and sentences are stored."""
         meta = {"sha256": record.sha256, "title": record.title, "date": record.date or "",
-                "chunks": record.chunks, "model": record.model}
+                "chunks": record.chunks, "recipe": record.recipe}
         self._call(self.articles_col.upsert, ids=[record.doc_id], embeddings=[vector.tolist()], metadatas=[meta])
 
     def delete_article(self, doc_id: str) -> None:
@@ -200,6 +200,24 @@ class Store:
                 return
             yield page["ids"], page.get("metadatas") or [], page.get("documents") or [None] * len(page["ids"])
             offset += len(page["ids"])
+
+
+def release(settings: Settings) -> None:
+    """Forget this process's cached Chroma system for the embedded folder (before it is moved or wiped).
+
+    Chroma keeps one system per path for the life of the process; a folder replaced underneath it
+    would otherwise be served from stale handles.
+    """
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    identifier = str(settings.chroma_dir)
+    system = SharedSystemClient._identifier_to_system.pop(identifier, None)
+    SharedSystemClient._identifier_to_refcount.pop(identifier, None)
+    if system is not None:
+        try:
+            system.stop()
+        except Exception:  # a broken store may fail to stop; it is being discarded anyway
+            pass
 
 
 def _connect(settings: Settings, *, create: bool):

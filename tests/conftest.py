@@ -1,0 +1,90 @@
+"""Shared fixtures: a deterministic fake embedder, copies of the seed articles, the real model once.
+
+Every index is built under `tmp_path`; nothing is written to the working tree but screenshots
+under `test-output/`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+os.environ.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", HF_HUB_DISABLE_TELEMETRY="1",
+                  GRADIO_ANALYTICS_ENABLED="False", ANONYMIZED_TELEMETRY="False",
+                  NO_PROXY="localhost,127.0.0.1", no_proxy="localhost,127.0.0.1")
+
+from chatbot import Archive, Settings  # noqa: E402
+from chatbot.lexical import terms  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = REPO / "seeds"
+GOLDEN = REPO / "tests" / "golden" / "questions.jsonl"
+HELDOUT = REPO / "tests" / "golden" / "heldout.jsonl"
+
+
+class FakeEmbedder:
+    """Bag-of-terms vectors hashed into 64 dimensions: same words -> same direction, exactly repeatable."""
+
+    name = "fake-64"
+
+    def __init__(self):
+        self.calls = 0
+        self.texts = 0
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        self.calls += 1
+        self.texts += len(texts)
+        vectors = np.zeros((len(texts), 64), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for term in terms(text) or ["empty"]:
+                vectors[row, int(hashlib.md5(term.encode()).hexdigest(), 16) % 64] += 1.0
+            vectors[row] /= np.linalg.norm(vectors[row])
+        return vectors
+
+
+@pytest.fixture
+def fake_embedder() -> FakeEmbedder:
+    return FakeEmbedder()
+
+
+@pytest.fixture
+def articles_dir(tmp_path) -> Path:
+    """A private copy of the seed articles."""
+    folder = tmp_path / "articles"
+    shutil.copytree(SEEDS, folder)
+    return folder
+
+
+@pytest.fixture
+def fake_archive(tmp_path, articles_dir, fake_embedder) -> Archive:
+    """An archive over the seed copies, indexed with the fake embedder."""
+    archive = Archive(Settings(articles_dir=articles_dir, index_dir=tmp_path / "index"), embedder=fake_embedder,
+                      say=lambda message: None)
+    archive.index()
+    return archive
+
+
+@pytest.fixture(scope="session")
+def real_embedder():
+    """The packaged all-MiniLM-L6-v2, loaded once per test session."""
+    from chatbot.embedding import SentenceTransformerEmbedder
+
+    embedder = SentenceTransformerEmbedder()
+    embedder.embed(["warm up"])
+    return embedder
+
+
+@pytest.fixture(scope="session")
+def real_archive(tmp_path_factory, real_embedder) -> Archive:
+    """The seed articles indexed with the real model in an embedded Chroma, shared by read-only tests."""
+    root = tmp_path_factory.mktemp("real")
+    shutil.copytree(SEEDS, root / "articles")
+    archive = Archive(Settings(articles_dir=root / "articles", index_dir=root / "index"), embedder=real_embedder,
+                      say=lambda message: None)
+    archive.index()
+    return archive

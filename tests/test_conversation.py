@@ -1,0 +1,39 @@
+"""Questions and history: cleaning, Gradio-style messages, follow-up detection."""
+
+import pytest
+
+from chatbot.conversation import build_query, clean_question, is_followup, normalize_history
+from chatbot.errors import ChatbotError
+from chatbot.lexical import stem
+
+
+@pytest.mark.parametrize("bad", ["", "   \n\t", "\x00\x07", None, 42])
+def test_empty_or_non_text_questions_are_refused_with_one_sentence(bad):
+    with pytest.raises(ChatbotError, match="question"):
+        clean_question(bad)
+
+
+def test_long_questions_are_cut_and_control_characters_removed():
+    assert clean_question("Who\x00 won?") == "Who  won?"
+    assert len(clean_question("word " * 50_000, limit=1000)) <= 1000
+
+
+def test_history_accepts_strings_and_gradio_messages():
+    history = [{"role": "user", "content": "First?"}, {"role": "assistant", "content": "An answer."},
+               {"role": "user", "content": [{"type": "text", "text": "Second?"}]}, "Third?"]
+    assert normalize_history(history) == ["First?", "Second?", "Third?"]
+    assert normalize_history(None) == []
+
+
+def test_followups_are_detected():
+    assert is_followup("Who nominated him?")
+    assert is_followup("What about Gomes?")
+    assert not is_followup("Who nominated Judge William Clark?")
+
+
+def test_a_followup_carries_the_earlier_turn_at_a_lower_weight():
+    query = build_query("Who nominated him?", ["Which judge threw out the primary?", "William Clark"])
+    assert query.followup and query.weights[stem("nominated")] == 1.0 and query.weights[stem("judge")] < 1.0
+    assert "William Clark" in query.text
+    standalone = build_query("Who nominated Judge William Clark?", ["Something else entirely?"])
+    assert not standalone.followup and "else" not in standalone.text

@@ -1,0 +1,26 @@
+"""Words, stems, BM25 and spelling repair."""
+
+from chatbot.lexical import Bm25, stem, terms, words
+
+
+def test_words_drop_possessives_and_keep_numbers():
+    assert words("Ganim’s 251 votes, Sept. 12!") == ["ganim", "251", "votes", "sept", "12"]
+
+
+def test_stems_meet_across_inflections():
+    assert stem("nominated") == stem("nominate") == "nominat"
+    assert stem("ballots") == stem("ballot")
+    assert terms("Who nominated the judges?") == ["nominat", stem("judge")]
+
+
+def test_bm25_prefers_the_document_with_the_rare_term():
+    index = Bm25(["the judge ruled", "the judge was nominated by the governor", "the mayor spoke"])
+    scores = index.scores({"judge": 1.0, "nominat": 1.0})
+    assert max(scores, key=scores.get) == 1 and 2 not in scores
+
+
+def test_misspelt_words_are_repaired_to_the_corpus_spelling():
+    index = Bm25(["Bridgeport voters", "absentee ballots in Bridgeport"])
+    assert index.repair(stem("bridgport")) == "bridgeport"
+    assert index.repair(stem("absentie")) == stem("absentee")
+    assert index.repair("zzzzzz") is None
