@@ -5,9 +5,10 @@ saying the same thing (most of its terms shared) is cited beside it; one saying 
 different numbers is reported as a disagreement and cited too. When the evidence is too weak the
 answer refuses plainly and makes no claim, offering the closest passages as suggestions.
 
-The refusal rule is explainable: answer when the best sentence covers enough of the question's
-IDF-weighted terms and is close enough in meaning, or is very close in meaning alone; refuse text
-that tries to instruct the bot. Its three thresholds were calibrated on the golden questions
+The refusal rule is explainable: refuse text that tries to instruct the bot; refuse a question that
+wants a date, number, age or length of time when none of the three closest sentences holds one;
+otherwise answer when the best sentence covers enough of the question's IDF-weighted terms and is
+close enough in meaning, or is very close in meaning alone. Its three thresholds were calibrated on the golden questions
 (`chatbot eval`) and are reported with their precision and recall.
 
 What it leaves out: generating new wording (no generative model is available), and any claim that
@@ -21,10 +22,12 @@ from dataclasses import dataclass, field
 
 from .lexical import terms
 from .retrieval import Evidence, Passage
+from .scoring import STRICT_TYPES, question_type
 
 __all__ = ["Citation", "Answer", "Thresholds", "compose", "refusal", "is_instruction", "NOT_FOUND"]
 
 NOT_FOUND = "I couldn't find that in the articles."
+_KIND_WORDS = {"date": "a date or time", "number": "a number", "age": "an age", "duration": "a length of time"}
 _INSTRUCTION = re.compile(
     r"\b(ignore|disregard|forget|override)\b.{0,40}\b(instructions?|prompts?|rules|context|above|previous)\b"
     r"|\b(system prompt|developer mode|jailbreak|you are now|act as|pretend to be|roleplay)\b"
@@ -90,6 +93,9 @@ def refusal(question: str, evidence: list[Evidence], thresholds: Thresholds = Th
         return "the question asks the bot to follow instructions, which it does not do"
     if not evidence:
         return "nothing in the articles matches the question"
+    kind = question_type(question)
+    if kind in STRICT_TYPES and not any(e.type_match for e in evidence[:3]):
+        return f"the question asks for {_KIND_WORDS[kind]} and none of the closest sentences gives one"
     best = max(evidence, key=lambda e: e.sentence_score)
     if best.dense >= thresholds.dense_alone:
         return None
@@ -116,7 +122,10 @@ def compose(question: str, evidence: list[Evidence], thresholds: Thresholds = Th
     if why:
         return Answer(question, NOT_FOUND, refused=True, suggestions=tuple(e.passage for e in evidence[:3]),
                       confidence=round(confidence, 4), reason=why)
-    lead = max(evidence[:3], key=lambda e: e.sentence_score + (0.02 if e is evidence[0] else 0.0))
+    candidates = evidence[:3]
+    if question_type(question) in STRICT_TYPES:  # a "when" answer must hold a date: refusal checked one does
+        candidates = [e for e in candidates if e.type_match] or candidates
+    lead = max(candidates, key=lambda e: e.sentence_score + (0.02 if e is evidence[0] else 0.0))
     citations = [Citation(1, lead.passage)]
     lead_sentence = lead.passage.highlight.strip()
     agree, differ = [], []

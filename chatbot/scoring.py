@@ -4,8 +4,9 @@ Three kinds of evidence, each explainable on its own:
 - meaning: cosine similarity of question and sentence vectors (from the bi-encoder);
 - coverage: the share of the question's content terms, weighted by IDF, that the sentence (or, at half
   credit, its neighbouring sentences) contains;
-- answer type: a "when" question wants a date, "how many" a number, "who" a name the question does
-  not already contain.
+- answer type: a "when" question wants a date or time, "how many" a number, "how long" a duration,
+  "how old" an age, "who" a name the question does not already contain. The first four are strict
+  (`STRICT_TYPES`): an answer without one cannot be right.
 
 What it leaves out: retrieval (which sentences to score) and the final wording (`answer.py`).
 """
@@ -16,7 +17,7 @@ import re
 
 from .lexical import terms, words
 
-__all__ = ["question_type", "coverage", "type_match", "names", "sentence_score", "WEIGHTS"]
+__all__ = ["STRICT_TYPES", "question_type", "coverage", "type_match", "names", "sentence_score", "WEIGHTS"]
 
 WEIGHTS = {"dense": 0.55, "coverage": 0.35, "type": 0.10}
 
@@ -29,12 +30,26 @@ _NUMBER = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|el
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:[A-Z]\.\s*)?[A-Z][a-z]+)+")
 
 
-def question_type(question: str) -> str:
-    """The kind of answer a question wants: date, number, person, place, reason, or other.
+_TIME = re.compile(r"\b(\d{1,2}(:\d\d)?\s*(a\.m\.|p\.m\.|am|pm)|hours?|minutes?|ago|noon|midnight|"
+                   r"morning|afternoon|evening|night|earlier|later)\b", re.I)
+_DURATION = re.compile(r"\b(\d[\d,.]*|an?|one|two|three|four|five|six|seven|eight|nine|ten|few|several|many)\s+"
+                       r"(seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)\b|"
+                       r"\b(seconds|minutes|hours|days|weeks|months|years|decades)\b", re.I)
+_AGE = re.compile(r"\b\d{1,3}(-year-old|\s+years?\s+old|-years-old)\b|\b(aged?|born)\b|[A-Z][a-z]+, \d{1,3},")
+STRICT_TYPES = frozenset({"date", "number", "age", "duration"})
 
-    Example: "How many votes separated them?" -> "number"; "Who nominated him?" -> "person".
+
+def question_type(question: str) -> str:
+    """The kind of answer a question wants: date, age, duration, number, person, place, reason, or other.
+
+    Example: "How many votes separated them?" -> "number"; "How long could it take?" -> "duration";
+    "Who nominated him?" -> "person".
     """
     q = question.lower()
+    if re.search(r"\bhow old\b|\bwhat age\b|\bwhat is (his|her|their) age\b", q):
+        return "age"
+    if re.search(r"\bhow (long|soon|quickly|fast)\b|\bfor how long\b", q):
+        return "duration"
     if re.search(r"\b(when|what (date|day|year|month|time)|which (date|day|year|month))\b", q):
         return "date"
     if re.search(r"\bhow (many|much|long|old)\b|\bwhat (number|percentage|margin)\b|\bby how\b", q):
@@ -56,7 +71,11 @@ def names(text: str) -> list[str]:
 def type_match(kind: str, sentence: str, question: str) -> float:
     """1.0 when the sentence holds the kind of thing the question asks for, else 0.0."""
     if kind == "date":
-        return 1.0 if _DATE.search(sentence) else 0.0
+        return 1.0 if _DATE.search(sentence) or _TIME.search(sentence) else 0.0
+    if kind == "age":
+        return 1.0 if _AGE.search(sentence) else 0.0
+    if kind == "duration":
+        return 1.0 if _DURATION.search(sentence) else 0.0
     if kind == "number":
         return 1.0 if _NUMBER.search(sentence) else 0.0
     if kind == "person":

@@ -4,11 +4,11 @@ from chatbot.answer import NOT_FOUND, Thresholds, compose, is_instruction
 from chatbot.retrieval import Evidence, Passage
 
 
-def evidence(doc_id, sentence, dense=0.7, cover=0.8, before="Intro. "):
+def evidence(doc_id, sentence, dense=0.7, cover=0.8, before="Intro. ", match=1.0):
     text = before + sentence
     start = len(before)
     passage = Passage(text, 0.5, doc_id, f"Title {doc_id}", None, 0, len(text), start, len(text), f"{doc_id}:c")
-    return Evidence(passage, dense, cover, 0.0, 0.55 * dense + 0.35 * cover)
+    return Evidence(passage, dense, cover, match, 0.55 * dense + 0.35 * cover + 0.1 * match)
 
 
 def test_the_best_sentence_is_quoted_with_marker_one():
@@ -48,3 +48,13 @@ def test_thresholds_decide():
     middling = [evidence("a", "Ganim won.", dense=0.5, cover=0.2)]
     assert not compose("Who won?", middling, Thresholds(coverage=0.1, dense=0.4, dense_alone=0.9)).refused
     assert compose("Who won?", middling, Thresholds(coverage=0.3, dense=0.4, dense_alone=0.9)).refused
+
+
+def test_a_question_wanting_a_number_or_date_is_refused_when_no_close_sentence_has_one():
+    near = [evidence("a", "The fourth time might be the charm for Joe Ganim.", dense=0.9, match=0.0),
+            evidence("b", "Ganim spoke to supporters.", dense=0.8, match=0.0)]
+    answer = compose("How old is Joe Ganim?", near)
+    assert answer.refused and answer.reason.startswith("the question asks for an age")
+    dated = [near[0], evidence("c", "Thomas spoke Monday evening.", dense=0.5, cover=0.4, match=1.0)]
+    answer = compose("When did Thomas speak?", dated)
+    assert not answer.refused and answer.text.startswith("Thomas spoke Monday evening.")

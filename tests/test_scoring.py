@@ -1,0 +1,34 @@
+"""Question types and the answer types a sentence holds (pure functions)."""
+
+import pytest
+
+from chatbot.scoring import question_type, type_match
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("How old is Joe Ganim?", "age"),
+    ("How long could the probe take?", "duration"),
+    ("How many votes did he win by?", "number"),
+    ("When did Thomas hold her briefing?", "date"),
+    ("Who nominated him?", "person"),
+    ("Why couldn't the judge stop the election?", "reason"),
+    ("What did Gomes say?", "other"),
+])
+def test_question_type(question, kind):
+    assert question_type(question) == kind
+
+
+@pytest.mark.parametrize("kind, sentence, holds", [
+    ("date", "During a news conference Monday evening, Thomas said so.", True),
+    ("date", "In a speech about an hour after polls closed, Ganim spoke.", True),
+    ("date", "There's no word yet on when Ganim might be sworn in.", False),
+    ("duration", "The investigation could take up to a year.", True),
+    ("duration", "Thomas urged the commission to move swiftly.", False),
+    ("age", "Ganim, 64, spoke to supporters.", True),
+    ("age", "The fourth time might be the charm for Joe Ganim.", False),
+    ("age", "The 64-year-old mayor spoke.", True),
+    ("number", "Ganim won by 251 votes.", True),
+    ("number", "Ganim won the primary.", False),
+])
+def test_type_match(kind, sentence, holds):
+    assert type_match(kind, sentence, "question?") == (1.0 if holds else 0.0)
