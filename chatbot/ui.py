@@ -3,7 +3,7 @@
 `create_app(archive)` builds the page without serving it (tests launch it themselves); `serve(settings)`
 brings the index up to date, builds the page and serves it. On the page:
 
-- a chat whose answers stream in with `[n]` markers; each marker opens its numbered source;
+- a chat whose answers stream in with `[n]` markers; each marker selects its numbered source;
 - the sources of the selected answer (title, date, the passage with the answering sentence marked),
   each with "Open article", which shows the whole article in an overlay scrolled to that sentence;
 - when the articles do not say, the plain refusal and the closest passages as "You may mean:";
@@ -12,7 +12,7 @@ brings the index up to date, builds the page and serves it. On the page:
 
 The conversation lives in per-session state (two tabs never share it); the earlier questions are
 passed to `Archive.ask` as `history`, so follow-ups work. The Gradio API offers `ask` and `retrieve`,
-which return JSON dicts, and they become MCP tools when the `mcp` package is installed.
+which return JSON dicts; `serve` also offers them as MCP tools (Gradio's `mcp_server`, from `gradio[mcp]`).
 
 Everything an article or a reader wrote is HTML-escaped before it reaches the page: `gr.HTML` does not
 sanitise, and the chat's Markdown would otherwise read it as markup.
@@ -45,13 +45,14 @@ from .config import Settings  # noqa: E402
 from .errors import ChatbotError  # noqa: E402
 from .retrieval import Passage  # noqa: E402
 
-__all__ = ["create_app", "serve", "ChatApp", "EXAMPLES", "THEME", "CSS", "mcp_available"]
+__all__ = ["create_app", "serve", "ChatApp", "EXAMPLES", "THEME", "CSS", "HEAD", "mcp_available"]
 
 EXAMPLES = (
+    "Which judge threw out the primary?",
     "How many votes did Ganim win the September primary by?",
     "Who represented Gomes in court?",
     "What did the Secretary of the State say about the investigation?",
-    "Why couldn't the judge stop the November general election?",
+    "What number can people call to report election fraud?",
 )
 # The model and the store are safe for concurrent reads and an answer takes tens of milliseconds of
 # CPU; four at once keeps both cores busy without letting a burst of requests starve the page.
@@ -70,6 +71,7 @@ CSS = """
 #chat { overflow-wrap: anywhere; }
 #chat a.cite { font-weight: 600; text-decoration: none; padding: 0 1px; }
 #chat a.cite:hover, #chat a.cite:focus { text-decoration: underline; }
+#chat a.cite + a.cite { margin-left: 0.2em; }
 #chat .src-line { font-size: 0.85em; opacity: 0.85; margin-top: 0.4em; }
 #chat .src-line a { text-decoration: underline; text-underline-offset: 2px; }
 #chat ul.maybe { margin: 0.3em 0 0 1.1em; }
@@ -87,6 +89,7 @@ CSS = """
   font-size: 0.95em; white-space: pre-wrap; }
 mark.hl { background: #ffe066; color: #111; padding: 0 1px; border-radius: 2px; }
 #sources button.open, #articles a.article-link { cursor: pointer; }
+#articles a.article-link { padding: 0; }
 #sources button.open { font-size: 0.9em; padding: 0.2em 0.7em; border-radius: 6px;
   border: 1px solid var(--border-color-primary); background: var(--button-secondary-background-fill);
   color: var(--button-secondary-text-color); }
@@ -95,7 +98,7 @@ mark.hl { background: #ffe066; color: #111; padding: 0 1px; border-radius: 2px; 
 #articles ul.articles li::before, #sources ol.sources li::before { content: none; }
 #articles .meta { display: block; opacity: 0.75; font-size: 0.85em; }
 #examples button { justify-content: flex-start; text-align: left; white-space: normal; }
-.article-backdrop { position: fixed; inset: 0; z-index: 1000; background: rgba(0, 0, 0, 0.45);
+.article-backdrop { position: fixed; inset: 0; z-index: 10000; background: rgba(0, 0, 0, 0.45);
   display: flex; align-items: flex-start; justify-content: center; padding: 3vh 3vw; box-sizing: border-box; }
 .article-dialog { background: var(--background-fill-primary); color: var(--body-text-color); width: 100%;
   max-width: 760px; max-height: 94vh; overflow: auto; border-radius: 10px; box-shadow: 0 8px 30px rgba(0,0,0,.3); }
@@ -116,24 +119,35 @@ mark.hl { background: #ffe066; color: #111; padding: 0 1px; border-radius: 2px; 
 }
 """
 
+# Gradio scopes `css` to the page's content; the frame around it (32 px of padding a side, too much
+# on a phone) can only be reached from the document's head.
+HEAD = """<style>
+@media (max-width: 640px) { .gradio-container .main.fillable.app { padding: 12px 10px !important; } }
+</style>"""
+
 # Clicks inside gr.HTML are turned into Gradio events with `trigger`. The chat's markers are caught at
 # the document level: the Chatbot renders sanitised Markdown (no scripts, no data- attributes), so a
-# marker is a link whose fragment, `#cite-<turn>-<number>`, names its source.
+# marker is a link whose fragment, `#cite-<turn>-<number>`, names its source. A marker selects its
+# source in the panel; the source's "Open article" button opens the overlay.
 _SOURCES_JS = """
-const pick = (event, selector) => {
+const pick = (event, selector, open) => {
   const target = event.target.closest(selector);
   if (!target) return;
   event.preventDefault();
   event.stopPropagation();
   window.__chatbotOpener = target;
   const cite = target.dataset.cite || (target.getAttribute('href') || '').replace('#cite-', '');
-  trigger('click', {cite: cite});
+  trigger('click', {cite: cite, open: open});
 };
-element.addEventListener('click', (event) => pick(event, '[data-cite]'));
-document.addEventListener('click', (event) => pick(event, '#chat a[href^="#cite-"]'), true);
+element.addEventListener('click', (event) => pick(event, '[data-cite]', true));
+document.addEventListener('click', (event) => pick(event, '#chat a[href^="#cite-"]', false), true);
 watch('value', () => {
   const active = element.querySelector('li.source.active');
-  if (active) active.scrollIntoView({block: 'nearest'});
+  if (!active) return;
+  active.scrollIntoView({block: 'nearest'});
+  const opener = window.__chatbotOpener;
+  const open = active.querySelector('button.open');
+  if (open && opener && opener.closest('#chat')) open.focus({preventScroll: true});
 });
 """
 _ARTICLES_JS = """
@@ -149,7 +163,10 @@ _ARTICLE_JS = """
 const show = () => {
   const close = element.querySelector('.article-close');
   if (!close) {
-    const opener = window.__chatbotOpener;
+    let opener = window.__chatbotOpener;
+    if (opener && !document.contains(opener) && opener.dataset.cite) {
+      opener = document.querySelector(`#sources [data-cite="${opener.dataset.cite}"]`);
+    }
     if (opener && document.contains(opener)) opener.focus({preventScroll: true});
     return;
   }
@@ -197,7 +214,7 @@ async (text) => {
 """
 
 _MARKER = re.compile(r"\[(\d+)\]")
-_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$])")
+_MARKDOWN_ENTITIES = {ord(c): f"&#{ord(c)};" for c in "\\`*_{}[]()#+-.!|~$<>&\"':/@=%^"}
 _SOURCES_EMPTY = ('<p class="panel-title">Sources</p><p class="muted">The sources of an answer appear here. '
                   'Click a marker such as [1] to read the passage in its article.</p>')
 
@@ -205,19 +222,20 @@ _SOURCES_EMPTY = ('<p class="panel-title">Sources</p><p class="muted">The source
 class ChatApp(gr.Blocks):
     """The web chat's Blocks; `launch()` defaults to its system-font theme and stylesheet.
 
-    Gradio 6 takes `theme` and `css` in `launch()`, not in the constructor, so every caller (serve, tests,
-    a notebook) gets the page as designed unless it passes its own. Sharing links are refused.
+    Gradio 6 takes `theme`, `css` and `head` in `launch()`, not in the constructor, so every caller (serve,
+    tests, a notebook) gets the page as designed unless it passes its own. Sharing links are refused.
     """
 
-    def launch(self, *args, **kwargs):
-        """Serve the app; see `gradio.Blocks.launch`. Never creates a public share link."""
+    def launch(self, **kwargs):
+        """Serve the app; takes the keyword arguments of `gradio.Blocks.launch`, but never shares it."""
         if kwargs.get("share"):
             raise ChatbotError("The web chat is never shared through a public link; serve it on your own network.")
         kwargs["share"] = False
         kwargs.setdefault("theme", THEME)
         kwargs.setdefault("css", CSS)
+        kwargs.setdefault("head", HEAD)
         kwargs.setdefault("footer_links", ["api"])
-        return super().launch(*args, **kwargs)
+        return super().launch(**kwargs)
 
 
 # -- escaping and rendering (pure functions) -------------------------------------------------------
@@ -231,15 +249,21 @@ def escape(text: str) -> str:
 
 
 def escape_markdown(text: str) -> str:
-    """Text shown literally by the Chatbot's Markdown: punctuation backslash-escaped, then HTML-escaped.
+    """Text the Chatbot's Markdown shows literally: whitespace collapsed, markup characters as entities.
 
-    Example: "*Not* <b>bold</b>" -> "\\*Not\\* &lt;b&gt;bold&lt;/b&gt;"
+    Entities rather than backslashes, because they read the same inside the raw-HTML parts of a message.
+    Example: "*Not* <b>bold</b>" -> "&#42;Not&#42; &#60;b&#62;bold&#60;&#47;b&#62;"
     """
-    return escape(_MARKDOWN_PUNCTUATION.sub(r"\\\1", re.sub(r"\s+", " ", text)))
+    return re.sub(r"\s+", " ", text).translate(_MARKDOWN_ENTITIES)
 
 
 def _date(passage) -> str:
     return passage.date or "undated"
+
+
+def _quoted(sentence: str) -> str:
+    sentence = sentence.strip()
+    return sentence if sentence[:1] in "“\"‘'" else f"“{sentence}”"
 
 
 def _numbered(answer: Answer | None) -> list[tuple[int, Passage]]:
@@ -266,28 +290,30 @@ def render_answer(turn: int, answer: Answer) -> str:
     Returns:
         Markdown with a little inline HTML; nothing from the article is left unescaped.
     """
+    numbered = _numbered(answer)
     if answer.refused:
-        items = "".join(
-            f"<li>{_cite_link(turn, n, '“' + escape(' '.join(p.highlight.split())) + '”', p, 'suggest')}"
-            f" <span class=\"src-meta\">— {escape(p.title)} ({escape(_date(p))})</span></li>"
-            for n, p in _numbered(answer))
         text = escape_markdown(answer.text)
-        return f"{text}\n\n<div class=\"maybe-title\">You may mean:</div><ul class=\"maybe\">{items}</ul>" if items else text
-    passages = dict(_numbered(answer))
-    pieces, last = [], 0
-    for match in _MARKER.finditer(answer.text):
-        pieces.append(escape_markdown(answer.text[last:match.start()]))
-        number = int(match.group(1))
-        if number in passages:
-            pieces.append(_cite_link(turn, number, f"&#91;{number}&#93;", passages[number]))
-        else:
-            pieces.append(escape_markdown(match.group(0)))
-        last = match.end()
-    pieces.append(escape_markdown(answer.text[last:]))
-    sources = " · ".join(_cite_link(turn, n, f"&#91;{n}&#93; {escape(p.title)} ({escape(_date(p))})", p, "src")
-                         for n, p in passages.items())
-    line = f"\n\n<div class=\"src-line\">Sources: {sources}</div>" if sources else ""
-    return "".join(pieces).strip() + line
+        items = "".join(f'<li>{_cite_link(turn, n, escape_markdown(_quoted(p.highlight)), p, "suggest")} '
+                        f'<span class="src-meta">— {_label(p)}</span></li>' for n, p in numbered)
+        if not items:
+            return text
+        return f'{text}\n\n<div class="maybe-title">You may mean:</div><ul class="maybe">{items}</ul>'
+    passages = dict(numbered)
+    parts = _MARKER.split(answer.text)  # text, number, text, number, ..., text
+    body = "".join(escape_markdown(part) if i % 2 == 0 else _marker(turn, int(part), passages.get(int(part)))
+                   for i, part in enumerate(parts)).strip()
+    sources = " · ".join(_cite_link(turn, n, f"&#91;{n}&#93; {_label(p)}", p, "src") for n, p in numbered)
+    return f'{body}\n\n<div class="src-line">Sources: {sources}</div>' if sources else body
+
+
+def _marker(turn: int, number: int, passage: Passage | None) -> str:
+    if passage is None:
+        return f"&#91;{number}&#93;"
+    return _cite_link(turn, number, f"&#91;{number}&#93;", passage)
+
+
+def _label(passage: Passage) -> str:
+    return f"{escape_markdown(passage.title)} ({escape_markdown(_date(passage))})"
 
 
 def render_passage(passage: Passage) -> str:
@@ -337,29 +363,18 @@ def render_article(title: str, date: str | None, doc_id: str, text: str, passage
     Returns:
         Escaped HTML for the article `gr.HTML`.
     """
-    note = ""
-    spans = None
-    if passage is not None:
-        start, end = passage.start, passage.end
-        if text[start:end] != passage.text:
-            found = text.find(passage.text)
-            start, end = (found, found + len(passage.text)) if found >= 0 else (-1, -1)
-        if start >= 0:
-            shift = start - passage.start
-            spans = (start, max(start, passage.highlight_start + shift), min(end, passage.highlight_end + shift), end)
-        else:
-            note = "The article has changed since it was indexed, so the passage cannot be marked."
-    window = 0
+    spans = _locate(text, passage) if passage is not None else None
+    note = "The article has changed since it was indexed, so the passage cannot be marked." \
+        if passage is not None and spans is None else ""
     if len(text) > MAX_ARTICLE_CHARS:
-        centre = spans[1] if spans else 0
-        window = max(0, min(centre - MAX_ARTICLE_CHARS // 2, len(text) - MAX_ARTICLE_CHARS))
-        text = text[window:window + MAX_ARTICLE_CHARS]
-        spans = tuple(min(max(p - window, 0), len(text)) for p in spans) if spans else None
+        offset = max(0, min((spans[1] if spans else 0) - MAX_ARTICLE_CHARS // 2, len(text) - MAX_ARTICLE_CHARS))
+        text = text[offset:offset + MAX_ARTICLE_CHARS]
+        spans = tuple(min(max(p - offset, 0), len(text)) for p in spans) if spans else None
         note = "This article is long; only the part around the passage is shown."
     if spans:
         a, b, c, d = spans
-        body = (f"{escape(text[:a])}<span class=\"passage-span\">{escape(text[a:b])}<mark class=\"hl\" "
-                f"id=\"article-mark\">{escape(text[b:c])}</mark>{escape(text[c:d])}</span>{escape(text[d:])}")
+        body = (f'{escape(text[:a])}<span class="passage-span">{escape(text[a:b])}<mark class="hl" '
+                f'id="article-mark">{escape(text[b:c])}</mark>{escape(text[c:d])}</span>{escape(text[d:])}')
     else:
         body = escape(text)
     note_html = f'<p class="article-note">{escape(note)}</p>' if note else ""
@@ -368,6 +383,22 @@ def render_article(title: str, date: str | None, doc_id: str, text: str, passage
             f'{escape(title)}</h2><span class="date">{escape(date or "undated")} · {escape(doc_id)}</span></div>'
             f'<button type="button" class="article-close" aria-label="Close the article">Close ✕</button></div>'
             f'{note_html}<div class="article-body">{body}</div></div></div>')
+
+
+def _locate(text: str, passage: Passage) -> tuple[int, int, int, int] | None:
+    """Offsets in `text` of (passage start, sentence start, sentence end, passage end), or None if gone.
+
+    Example: text "A. B. C.", passage "B. C." at 3-8 with sentence 6-8 -> (3, 6, 8, 8).
+    """
+    start = passage.start
+    if text[start:passage.end] != passage.text:
+        start = text.find(passage.text)
+        if start < 0:
+            return None
+    shift = start - passage.start
+    end = start + len(passage.text)
+    first = min(max(passage.highlight_start + shift, start), end)
+    return start, first, min(max(passage.highlight_end + shift, first), end), end
 
 
 def render_articles(articles) -> str:
@@ -398,7 +429,7 @@ def copy_text(question: str, answer: Answer | None) -> str:
         lines += ["", "You may mean:" if answer.refused else "Sources:"]
         for number, passage in numbered:
             lines.append(f"[{number}] {passage.title} ({_date(passage)}, {passage.doc_id})")
-            lines.append(f"    “{' '.join(passage.highlight.split())}”")
+            lines.append(f"    {_quoted(' '.join(passage.highlight.split()))}")
     return "\n".join(lines)
 
 
@@ -476,8 +507,9 @@ def create_app(archive: Archive) -> ChatApp:
             yield _messages(turns), turns, _SOURCES_EMPTY, "", "", None
             return
         shown = _messages(turns)
-        for partial in _stream_steps(_MARKER.sub("", answer.text).strip() if not answer.refused else answer.text):
-            yield [*shown, {"role": "assistant", "content": escape_markdown(partial)}], turns, gr.skip(), gr.skip(), "", gr.skip()
+        for partial in _stream_steps(_MARKER.sub("", answer.text).strip()):
+            streamed = [*shown, {"role": "assistant", "content": escape_markdown(partial)}]
+            yield streamed, turns, gr.skip(), gr.skip(), "", gr.skip()
             time.sleep(_STREAM_PAUSE)
         turns[-1] = {**turns[-1], "answer": answer}
         yield (_messages(turns), turns, render_sources(turn, answer), copy_text(question, answer), "", turn)
@@ -493,13 +525,16 @@ def create_app(archive: Archive) -> ChatApp:
         return [], [], _SOURCES_EMPTY, "", "", None, ""
 
     def open_source(turns: list[dict], evt: gr.EventData):
-        """A marker or "Open article" was clicked: show that answer's sources and the article."""
+        """A marker was clicked (select its source) or "Open article" (also show the article)."""
         try:
             turn, number = (int(part) for part in str(getattr(evt, "cite", "")).split("-", 1))
             answer = turns[turn]["answer"]
             passage = dict(_numbered(answer))[number]
         except (ValueError, IndexError, KeyError, TypeError):
             return gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        if not getattr(evt, "open", False):
+            return (render_sources(turn, answer, active=number), gr.skip(),
+                    copy_text(turns[turn]["question"], answer), turn)
         try:
             article = render_article(passage.title, passage.date, passage.doc_id,
                                      archive.article_text(passage.doc_id), passage)
@@ -529,18 +564,15 @@ def create_app(archive: Archive) -> ChatApp:
             return f'<p class="panel-title">Articles</p><p class="muted">{escape(str(error))}</p>'
 
     def ask(question: str, history: list[str] | None = None, k: int = 5) -> dict:
-        """Answer a question from the news archive with numbered citations, or refuse when it does not say.
+        """Answer a question from the news archive with numbered citations, or refuse when the articles do not say.
 
         Args:
             question: the question, e.g. "Who represented Gomes in court?".
-            history: the conversation's earlier user questions, oldest first, so follow-ups such as
-                "Who nominated him?" are understood.
-            k: how many passages to consider (1 to 20).
+            history: the conversation's earlier user questions, oldest first, so that follow-ups are understood.
+            k: how many passages to consider, from 1 to 20.
 
         Returns:
-            {"question", "text" (with [n] markers), "refused", "citations": [{"number", "title", "date",
-            "doc_id", "text", "highlight", "start", "end", ...}], "suggestions" (closest passages when
-            refused), "confidence", "reason"}.
+            A dict: text (with [n] markers), refused, citations (numbered passages), suggestions, confidence, reason.
         """
         try:
             return answer_dict(archive.ask(question, history=history or None, k=_bounded(k)))
@@ -551,13 +583,12 @@ def create_app(archive: Archive) -> ChatApp:
         """Find the passages of the news archive that best answer a question, best first.
 
         Args:
-            question: the question.
-            k: how many passages (1 to 20).
+            question: the question, e.g. "Which judge threw out the primary?".
+            k: how many passages, from 1 to 20.
             history: the conversation's earlier user questions, oldest first.
 
         Returns:
-            {"question", "passages": [{"title", "date", "doc_id", "text", "highlight", "score", "start",
-            "end", "highlight_start", "highlight_end", "chunk_id"}]}.
+            A dict: passages, each with title, date, doc_id, text, highlight (the answering sentence) and score.
         """
         try:
             passages = archive.retrieve(question, k=_bounded(k), history=history or None)
@@ -576,9 +607,9 @@ def create_app(archive: Archive) -> ChatApp:
                                   latex_delimiters=[], buttons=[], feedback_options=None, layout="bubble",
                                   placeholder="Ask a question about the articles, or pick an example.")
                 with gr.Row(equal_height=True):
-                    box = gr.Textbox(label="Question", elem_id="question", show_label=False, lines=1, max_lines=4, scale=5,
-                                     min_width=160, max_length=1000, autofocus=True, submit_btn=False,
-                                     placeholder="Ask about the articles and press Enter")
+                    box = gr.Textbox(label="Question", elem_id="question", show_label=False, lines=1, max_lines=4,
+                                     scale=5, min_width=160, max_length=1000, autofocus=True,
+                                     placeholder="Ask a question and press Enter")
                     send = gr.Button("Ask", elem_id="send", variant="primary", scale=1, min_width=70)
                 with gr.Row():
                     retry_btn = gr.Button("Retry", elem_id="retry-btn", size="sm", min_width=70)
@@ -650,12 +681,16 @@ def serve(settings: Settings | None = None) -> None:
     archive = Archive(settings, say=print)
     print(archive.index().summary())
     demo = create_app(archive)
-    mcp = mcp_available()
-    if not mcp:
-        print('MCP server off: install the MCP extra (pip install "gradio[mcp]") to turn it on.')
+    # Gradio's MCP tools call the app through a client that cannot log in, so behind a login they
+    # would be listed but every call would fail; better to say so and leave them off.
+    mcp = mcp_available() and auth is None
+    if auth is not None:
+        print("MCP server off: it cannot pass the CHATBOT_AUTH login; the page and the Gradio API need the login.")
+    elif not mcp:
+        print('MCP server off: the mcp package is missing; `make install` (or pip install "gradio[mcp]") adds it.')
     try:
         demo.launch(server_name=settings.host, server_port=settings.port, auth=auth, mcp_server=mcp,
                     show_error=False)
-    except OSError as error:
-        raise ChatbotError(f"Cannot listen on {settings.host}:{settings.port} ({error}); "
-                           f"pick another port with CHATBOT_PORT or --port.") from None
+    except OSError:
+        raise ChatbotError(f"Cannot listen on {settings.host}:{settings.port} (the port is taken, or the address "
+                           f"is not this machine's); pick another with CHATBOT_PORT or --port.") from None
