@@ -103,7 +103,8 @@ def _print_answer(answer, *, as_json: bool) -> None:
     for number, item in enumerate(sources, 1):
         passage = getattr(item, "passage", item)
         print(f"[{getattr(item, 'number', number)}] {passage.title} ({passage.date or 'undated'}, {passage.doc_id})")
-        print(f"    “{passage.highlight.strip()}”")
+        quote = " ".join(passage.highlight.split())
+        print(f"    {quote}" if quote[:1] in "“\"‘'" else f"    “{quote}”")
 
 
 def _evaluate(archive, args) -> None:

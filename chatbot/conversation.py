@@ -25,6 +25,7 @@ _PRONOUNS = re.compile(r"\b(he|him|his|she|her|hers|they|them|their|it|its|that|
                        r"the other|the same|former|latter)\b", re.I)
 _OPENERS = re.compile(r"^\s*(and|but|so|also|what about|how about|what else|and what|or)\b", re.I)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_TAG = re.compile(r"</?[a-zA-Z][^<>]{0,300}>")
 
 
 @dataclass(frozen=True)
@@ -48,14 +49,17 @@ class Query:
 
 
 def clean_question(question, *, limit: int = 1000) -> str:
-    """Strip control characters and outer space, and cut to `limit` characters.
+    """Strip control characters, HTML tags and outer space, and cut to `limit` characters.
+
+    Example: "<b>Who</b> won?\x00" -> "Who won?" (a pasted question keeps its words, not its markup).
 
     Raises:
         ChatbotError: the question is not text, or is empty once cleaned.
     """
     if not isinstance(question, str):
         raise ChatbotError("The question must be text; pass a string such as \"Who won the primary?\".")
-    text = _CONTROL.sub(" ", question).strip()
+    text = _TAG.sub(" ", _CONTROL.sub(" ", question[:limit * 4])).strip()
+    text = re.sub(r"[ \t]{2,}", " ", text)
     if not text:
         raise ChatbotError("The question is empty; type a question about the articles.")
     if len(text) > limit:

@@ -97,7 +97,9 @@ class SentenceTransformerEmbedder:
                 for key, value in _OFFLINE.items():
                     os.environ.setdefault(key, value)
                 from sentence_transformers import SentenceTransformer
+                from transformers.utils import logging as transformers_logging
 
+                transformers_logging.disable_progress_bar()  # its "Loading weights" bar is noise on every start
                 self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
         return self._model
 

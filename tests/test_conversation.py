@@ -14,7 +14,7 @@ def test_empty_or_non_text_questions_are_refused_with_one_sentence(bad):
 
 
 def test_long_questions_are_cut_and_control_characters_removed():
-    assert clean_question("Who\x00 won?") == "Who  won?"
+    assert clean_question("Who\x00 won?") == "Who won?"
     assert len(clean_question("word " * 50_000, limit=1000)) <= 1000
 
 
@@ -37,3 +37,10 @@ def test_a_followup_carries_the_earlier_turn_at_a_lower_weight():
     assert "William Clark" in query.text
     standalone = build_query("Who nominated Judge William Clark?", ["Something else entirely?"])
     assert not standalone.followup and "else" not in standalone.text
+
+
+def test_markup_and_control_characters_are_dropped_from_questions():
+    assert clean_question("<b>Who</b>  represented\x00 Gomes?") == "Who represented Gomes?"
+    assert clean_question("Is 3 < 4 > 2?") == "Is 3 < 4 > 2?"
+    with pytest.raises(ChatbotError, match="empty"):
+        clean_question('<img src=x onerror="alert(1)">')
