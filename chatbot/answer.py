@@ -127,7 +127,7 @@ def compose(question: str, evidence: list[Evidence], thresholds: Thresholds = Th
         candidates = [e for e in candidates if e.type_match] or candidates
     lead = max(candidates, key=lambda e: e.sentence_score + (0.02 if e is evidence[0] else 0.0))
     citations = [Citation(1, lead.passage)]
-    lead_sentence = lead.passage.highlight.strip()
+    lead_sentence = " ".join(lead.passage.highlight.split())  # one line, even across paragraphs
     agree, differ = [], []
     for other in evidence:
         if other.passage.doc_id in {c.passage.doc_id for c in citations}:
@@ -141,7 +141,7 @@ def compose(question: str, evidence: list[Evidence], thresholds: Thresholds = Th
     markers = "".join(f"[{c.number}]" for c in [citations[0], *agree])
     text = f"{lead_sentence} {markers}"
     for citation in differ:
-        text += f" Another article differs: {citation.quote.strip()} [{citation.number}]"
+        text += f" Another article differs: {' '.join(citation.quote.split())} [{citation.number}]"
     return Answer(question, text, tuple(citations), confidence=round(confidence, 4), reason="answered")
 
 

@@ -165,9 +165,21 @@ class Retriever:
             if best is None or score > best[0]:
                 best = (score, start, end, dense, cover, match)
         score, start, end, dense, cover, match = best
+        end = _through_colon(chunk, start, end)
         passage = Passage(chunk.text, score, chunk.doc_id, article.title, article.date, chunk.start, chunk.end,
                           start, end, chunk.id)
         return Evidence(passage, dense, cover, match, score)
+
+
+def _through_colon(chunk: StoredChunk, start: int, end: int) -> int:
+    """Where the answering span ends: a sentence ending in a colon introduces the next one, which goes with it.
+
+    Example: 'Ganim released the following statement:' is quoted together with the statement after it.
+    """
+    following = [e for s, e in chunk.sentences if s >= end]
+    if following and _slice(chunk, start, end).rstrip().endswith(":"):
+        return following[0]
+    return end
 
 
 def _slice(chunk: StoredChunk, start: int, end: int) -> str:
