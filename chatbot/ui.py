@@ -689,8 +689,15 @@ def serve(settings: Settings | None = None) -> None:
     elif not mcp:
         print('MCP server off: the mcp package is missing; `make install` (or pip install "gradio[mcp]") adds it.')
     try:
+        # quiet: Gradio's banner suggests `share=True`, which this app refuses; it says where it listens itself.
         demo.launch(server_name=settings.host, server_port=settings.port, auth=auth, mcp_server=mcp,
-                    show_error=False)
+                    show_error=False, quiet=True, prevent_thread_lock=True)
     except OSError:
         raise ChatbotError(f"Cannot listen on {settings.host}:{settings.port} (the port is taken, or the address "
                            f"is not this machine's); pick another with CHATBOT_PORT or --port.") from None
+    print(f"Serving the chat on {demo.local_url}" + (f" (MCP tools at {demo.local_url}gradio_api/mcp/)" if mcp else "")
+          + "; press Ctrl+C to stop.", flush=True)
+    try:
+        demo.block_thread()
+    finally:
+        demo.close()
