@@ -9,6 +9,7 @@ What it leaves out: wording (`answer.py`), ranking (`retrieval.py`) and storage 
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass
 
@@ -25,6 +26,7 @@ from .store import Store
 __all__ = ["Archive", "ArticleInfo"]
 
 _HISTORY_TURNS = 2
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -131,8 +133,8 @@ class Archive:
         Returns:
             Evidence per passage, best first.
         """
-        question = clean_question(question, limit=self.settings.max_question_chars)
-        turns = normalize_history(history)[-_HISTORY_TURNS:]
+        question = clean_question(_scrub(question), limit=self.settings.max_question_chars)
+        turns = normalize_history(_scrub(history))[-_HISTORY_TURNS:]
         query = self._followup_query(question, turns) if turns and is_followup(question) else build_query(question)
         return self.retriever.search(query, k=max(int(k), 1))
 
@@ -181,8 +183,24 @@ class Archive:
         Raises:
             ChatbotError: empty question, or no usable index.
         """
-        cleaned = clean_question(question, limit=self.settings.max_question_chars)
+        cleaned = clean_question(_scrub(question), limit=self.settings.max_question_chars)
         return compose(cleaned, self.evidence(cleaned, k=k, history=history), self.thresholds)
+
+
+def _scrub(value):
+    """Lone surrogates replaced by U+FFFD, in a text or in the texts of a history.
+
+    JSON escapes ("\\ud800") and undecodable command-line bytes put them into Python strings, but they
+    are not Unicode text: the model's tokenizer and every UTF-8 output refuse them.
+    Example: "caf\\udce9?" -> "caf\\ufffd?"; values that are not text pass through unchanged.
+    """
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {key: _scrub(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_scrub(item) for item in value]
+    return value
 
 
 def _negate(date: str) -> str:

@@ -4,8 +4,11 @@
 a new or changed article has its old chunks deleted and its new ones embedded; a removed one is
 deleted; the rest is left alone, so running it twice changes nothing. An article's marker is written
 after its chunks and deleted before them, so an indexer killed at any point leaves every article
-either fully indexed or visibly uncommitted, and the next run finishes the job. An unreadable
-embedded index is moved aside to `chroma.broken` and rebuilt from the articles.
+either fully indexed or visibly uncommitted, and the next run finishes the job, saying so (a file
+`.unfinished` in the index folder lives as long as a run). An embedded index is checked before use
+(its database is there, and every collection can be searched, first in a child process because
+damaged vector files can crash the process that reads them); an unreadable one is moved aside to
+`chroma.broken` and rebuilt from the articles, and a missing one is built, each with a sentence saying so.
 
 What it leaves out: searching (`retrieval.py`). One writer at a time: a lock file in the index folder
 makes a second indexer wait, then refuse.
@@ -28,11 +31,11 @@ from .chunking import chunk_article
 from .config import Settings
 from .embedding import Embedder
 from .errors import ChatbotError
-from .store import IndexCorrupt, Store, StoredArticle, release
+from .store import ArticleRows, IndexCorrupt, Store, StoredArticle, check_in_child, release
 
 __all__ = ["SyncReport", "sync", "index_lock", "embed_text"]
 
-_BATCH_TEXTS = 256
+_BATCH_TEXTS = 1024  # texts per model call and per Chroma write; each write call has a fixed cost
 RECIPE_VERSION = 1  # bump when chunking or what is embedded changes, so old indexes re-embed
 
 
@@ -48,6 +51,7 @@ class SyncReport:
     chunks: int = 0
     embedded_texts: int = 0
     rebuilt: str | None = None
+    resumed: bool = False
     seconds: float = 0.0
 
     @property
@@ -56,11 +60,17 @@ class SyncReport:
         return bool(self.added or self.updated or self.removed or self.rebuilt)
 
     def summary(self) -> str:
-        """One line for people, e.g. "Index up to date: 4 articles, 26 chunks (1 added) in 3.1 s"."""
+        """One line for people, e.g. "Index up to date: 4 articles, 26 chunks (1 added) in 3.1 s".
+
+        It starts "Index rebuilt (why)" when the old index was discarded, and "Index up to date after
+        finishing an interrupted run" when the committed part of an interrupted run was kept.
+        """
         parts = [f"{len(v)} {k}" for k, v in [("added", self.added), ("updated", self.updated),
                                               ("removed", self.removed)] if v]
         articles = self.unchanged + len(self.added) + len(self.updated)
-        line = f"Index up to date: {articles} articles, {self.chunks} chunks"
+        head = (f"Index rebuilt ({self.rebuilt})" if self.rebuilt else
+                "Index up to date after finishing an interrupted run" if self.resumed else "Index up to date")
+        line = f"{head}: {articles} articles, {self.chunks} chunks"
         return line + (f" ({', '.join(parts)})" if parts else "") + f" in {self.seconds:.1f} s."
 
 
@@ -84,6 +94,9 @@ def index_lock(settings: Settings, *, wait: float = 30.0, say=print):
     Raises:
         ChatbotError: another indexer still holds the lock after `wait` seconds.
     """
+    if settings.index_dir.exists() and not settings.index_dir.is_dir():
+        raise ChatbotError(f"The index folder {settings.index_dir} is a file; move it away or set CHATBOT_INDEX "
+                           "to a folder.")
     settings.index_dir.mkdir(parents=True, exist_ok=True)
     with open(settings.index_dir / ".lock", "a+") as handle:
         deadline = time.monotonic() + wait
@@ -111,28 +124,57 @@ def index_lock(settings: Settings, *, wait: float = 30.0, say=print):
 
 
 def open_for_writing(settings: Settings, *, rebuild: bool = False, say=print) -> tuple[Store, str | None]:
-    """Open the store for the indexer, wiping it for `rebuild` or moving an unreadable one aside.
+    """Open the store for the indexer: wiped for `rebuild`, checked, and moved aside when unreadable.
 
     Returns:
         The store and, when it was started afresh, why.
     """
-    reason = None
+    reason = problem = None
     if rebuild:
         reason = "rebuild requested"
         _wipe(settings)
+    elif not settings.chroma_url:
+        _discard(settings.index_dir / "chroma.old")
+        problem = _folder_problem(settings)
+        if problem == "missing":
+            say(f"There is no index in {settings.index_dir} yet; building it from the articles.")
     try:
+        if not settings.chroma_url and not rebuild:
+            if problem not in (None, "missing"):
+                raise IndexCorrupt(problem)
+            check_in_child(settings)
         store = Store(settings, create=True)
-        store.count()
+        store.check()
         return store, reason
     except IndexCorrupt:
         if settings.chroma_url:
             raise
     release(settings)
     broken = settings.index_dir / "chroma.broken"
-    shutil.rmtree(broken, ignore_errors=True)
+    _discard(broken)
     settings.chroma_dir.rename(broken)
     say(f"The index in {settings.index_dir} could not be read; moved it to {broken} and rebuilding from the articles.")
     return Store(settings, create=True), "the index could not be read"
+
+
+def _folder_problem(settings: Settings) -> str | None:
+    """Why the embedded index folder is not a complete index: "missing", a damage, or None when it looks whole."""
+    path = settings.chroma_dir
+    if not path.exists() and not path.is_symlink():
+        return "missing"
+    if not path.is_dir():
+        return f"{path.name} is not a folder"
+    database = path / "chroma.sqlite3"
+    if database.is_file() and database.stat().st_size > 0:
+        return None
+    return "its database is missing or empty" if any(path.iterdir()) else "missing"
+
+
+def _discard(path) -> None:
+    if path.is_symlink() or path.is_file():
+        path.unlink()
+    elif path.exists():
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def _wipe(settings: Settings) -> None:
@@ -142,7 +184,12 @@ def _wipe(settings: Settings) -> None:
             store._client.delete_collection(collection.name)
     else:
         release(settings)
-        shutil.rmtree(settings.chroma_dir, ignore_errors=True)
+        # Renamed in one step before deleting: a kill leaves the whole old index or none, never part of one.
+        trash = settings.index_dir / "chroma.old"
+        _discard(trash)
+        if settings.chroma_dir.exists() or settings.chroma_dir.is_symlink():
+            settings.chroma_dir.rename(trash)
+        _discard(trash)
 
 
 def sync(settings: Settings, embedder: Embedder, *, rebuild: bool = False, progress: bool = True,
@@ -165,8 +212,19 @@ def sync(settings: Settings, embedder: Embedder, *, rebuild: bool = False, progr
     for name, why in loaded.skipped:
         say(f"Skipped {name}: {why}.")
     with index_lock(settings, say=say):
+        journal = settings.index_dir / ".unfinished"
+        interrupted = journal.exists()
+        journal.write_text(f"{os.getpid()}\n")
+        existed = settings.chroma_url is not None or settings.chroma_dir.exists()
         store, report.rebuilt = open_for_writing(settings, rebuild=rebuild, say=say)
         stored = store.stored_articles()
+        if interrupted and stored and not report.rebuilt:
+            report.resumed = True
+            say(f"The last indexing run in {settings.index_dir} stopped before it finished; kept the "
+                f"{len(stored)} articles it had committed and indexing the rest.")
+        elif interrupted and existed and not report.rebuilt:
+            say(f"The last indexing run in {settings.index_dir} stopped before it committed any article; "
+                f"building the index from the articles.")
         recipe = indexing_recipe(settings, embedder)
         wanted = {a.doc_id: a for a in loaded.articles}
         todo: list[Article] = []
@@ -177,19 +235,20 @@ def sync(settings: Settings, embedder: Embedder, *, rebuild: bool = False, progr
                 continue
             (report.updated if old else report.added).append(article.doc_id)
             todo.append(article)
-        leftovers = (set(stored) | store.chunk_doc_ids()) - set(wanted)
-        for doc_id in sorted(leftovers):
-            store.delete_article(doc_id)
-            if doc_id in stored:
-                report.removed.append(doc_id)
+        leftovers = sorted((set(stored) | store.chunk_doc_ids()) - set(wanted))
+        store.delete_articles(leftovers)
+        report.removed.extend(doc_id for doc_id in leftovers if doc_id in stored)
         report.embedded_texts = _index_articles(store, embedder, todo, settings, recipe, progress=progress)
         report.chunks = store.count()
+        journal.unlink()
     report.seconds = time.perf_counter() - started
     return report
 
 
 def _index_articles(store: Store, embedder: Embedder, articles: list[Article], settings: Settings, recipe: str,
                     *, progress: bool) -> int:
+    """Embed and store articles in batches of about `_BATCH_TEXTS` texts: one model call, one delete and
+    one write per collection per batch (a Chroma call per article cost as much as the model)."""
     bar = None
     if progress and articles:
         from tqdm import tqdm
@@ -204,19 +263,21 @@ def _index_articles(store: Store, embedder: Embedder, articles: list[Article], s
         flat = [t for _, _, chunk_texts, sentence_texts in batch for t in chunk_texts + sentence_texts]
         vectors = embedder.embed(flat) if flat else np.zeros((0, 0), np.float32)
         row = 0
+        rows = []
         for article, chunks, chunk_texts, sentence_texts in batch:
             chunk_vectors = vectors[row:row + len(chunk_texts)]
             row += len(chunk_texts)
             sentence_vectors = vectors[row:row + len(sentence_texts)]
             row += len(sentence_texts)
-            store.delete_article(article.doc_id)
             spans = sorted({s for chunk in chunks for s in chunk.sentences})
-            store.add_chunks(article.doc_id, chunks, chunk_vectors, spans, sentence_texts, sentence_vectors)
             mean = chunk_vectors.mean(axis=0)
-            store.commit_article(StoredArticle(article.doc_id, article.sha256, article.title, article.date,
-                                               len(chunks), recipe), mean / (np.linalg.norm(mean) or 1.0))
-            if bar:
-                bar.update(1)
+            record = StoredArticle(article.doc_id, article.sha256, article.title, article.date, len(chunks), recipe)
+            rows.append(ArticleRows(record, mean / (np.linalg.norm(mean) or 1.0), chunks, chunk_vectors, spans,
+                                    sentence_texts, sentence_vectors))
+        store.delete_articles([article.doc_id for article, *_ in batch])
+        store.write_articles(rows)
+        if bar:
+            bar.update(len(batch))
         embedded += len(flat)
         batch.clear()
         texts = 0

@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
+from functools import lru_cache
 
 __all__ = ["STOPWORDS", "words", "stem", "terms", "Bm25"]
 
@@ -41,7 +42,9 @@ def words(text: str) -> list[str]:
     """
     found = []
     for match in _WORD.finditer(text.lower()):
-        word = re.sub(r"['’]s$", "", match.group())
+        word = match.group()
+        if word.endswith(("'s", "’s")):
+            word = word[:-2]
         found.append(word.replace("’", "'"))
     return found
 
@@ -60,7 +63,20 @@ def stem(word: str) -> str:
 
 
 def terms(text: str) -> list[str]:
-    """Search terms of `text`: stems of its words that are not stop words."""
+    """Search terms of `text`: stems of its words that are not stop words.
+
+    Remembered for the last 16,384 texts: every question re-scores the sentences of its candidate
+    passages, and the same passages come back for many questions.
+    """
+    return list(_remembered_terms(text))
+
+
+@lru_cache(maxsize=16384)
+def _remembered_terms(text: str) -> tuple[str, ...]:
+    return tuple(_terms(text))
+
+
+def _terms(text: str) -> list[str]:
     return [stem(w) for w in words(text) if w not in STOPWORDS]
 
 
@@ -77,7 +93,7 @@ class Bm25:
         self.postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
         self.lengths: list[int] = []
         for number, text in enumerate(documents):
-            counts = Counter(terms(text))
+            counts = Counter(_terms(text))  # not remembered: each chunk is analysed once here
             self.lengths.append(sum(counts.values()))
             for term, count in counts.items():
                 self.postings[term].append((number, count))
@@ -102,11 +118,13 @@ class Bm25:
         if len(term) < 5 or term.isdigit():
             return None
         if self._neighbours is None:
-            self._neighbours = defaultdict(list)
+            # Built aside and published whole: a concurrent question must never see half a table.
+            neighbours = defaultdict(list)
             for known in self.postings:
                 if len(known) >= 4 and not known.isdigit():
                     for variant in _deletes(known):
-                        self._neighbours[variant].append(known)
+                        neighbours[variant].append(known)
+            self._neighbours = neighbours
         candidates = {c for variant in _deletes(term) for c in self._neighbours.get(variant, ())}
         candidates = {c for c in candidates if _edit_distance_at_most_one(term, c)}
         if not candidates:

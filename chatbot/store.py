@@ -5,6 +5,8 @@ Three collections share a prefix: `<prefix>-chunks` (passages, with their text),
 `<prefix>-articles` (one record per article: its hash, title, date and indexing recipe, written last when the
 article is indexed, so it doubles as the commit marker of that article). Chroma's result dicts never
 leave this module: callers get `StoredArticle`, `StoredChunk` and `(id, similarity)` pairs.
+`Store.check()` searches each collection once, so damaged vector files are found before use;
+`check_in_child()` does it in a child process, because such files can crash the process reading them.
 
 What it leaves out: deciding what to (re)index (`indexer.py`), locking (the indexer holds the lock),
 and embedding: vectors always come from the caller, so Chroma never downloads a model of its own.
@@ -13,7 +15,10 @@ and embedding: vectors always come from the caller, so Chroma never downloads a 
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlparse
 
 import numpy as np
@@ -22,9 +27,11 @@ from .chunking import Chunk
 from .config import Settings
 from .errors import ChatbotError
 
-__all__ = ["Store", "StoredArticle", "StoredChunk", "IndexCorrupt", "encode_spans", "decode_spans", "release"]
+__all__ = ["Store", "StoredArticle", "StoredChunk", "ArticleRows", "IndexCorrupt", "encode_spans", "decode_spans",
+           "release", "check_in_child"]
 
 _PAGE = 2000
+_WRITE_ROWS = 2000  # rows per write call, well under Chroma's limit (5,461 embedded)
 _SPACE = {"hnsw": {"space": "cosine"}}
 
 
@@ -55,6 +62,26 @@ class StoredChunk:
     end: int
     text: str
     sentences: tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True)
+class ArticleRows:
+    """What the indexer stores for one article: its chunks and sentences with their vectors, and its marker.
+
+    Attributes:
+        record: the commit marker.
+        vector: the marker's vector (the article's mean chunk vector, unit length).
+        chunks, chunk_vectors: the chunks and one vector per chunk.
+        sentences, sentence_texts, sentence_vectors: each sentence once, as article offsets, text and vector.
+    """
+
+    record: StoredArticle
+    vector: np.ndarray
+    chunks: list[Chunk]
+    chunk_vectors: np.ndarray
+    sentences: list[tuple[int, int]]
+    sentence_texts: list[str]
+    sentence_vectors: np.ndarray
 
 
 def encode_spans(spans) -> str:
@@ -126,30 +153,53 @@ class Store:
                                               int(meta["chunks"]), meta.get("recipe", ""))
         return found
 
-    def commit_article(self, record: StoredArticle, vector: np.ndarray) -> None:
-        """Write the article's marker; call after its chunks and sentences are stored."""
-        meta = {"sha256": record.sha256, "title": record.title, "date": record.date or "",
-                "chunks": record.chunks, "recipe": record.recipe}
-        self._call(self.articles_col.upsert, ids=[record.doc_id], embeddings=[vector.tolist()], metadatas=[meta])
-
     def delete_article(self, doc_id: str) -> None:
         """Remove an article: marker first, so a crash midway leaves it visibly uncommitted."""
-        self._call(self.articles_col.delete, ids=[doc_id])
-        self._call(self.chunks.delete, where={"doc_id": doc_id})
-        self._call(self.sentences.delete, where={"doc_id": doc_id})
+        self.delete_articles([doc_id])
 
-    def add_chunks(self, doc_id: str, chunks: list[Chunk], chunk_vectors: np.ndarray,
-                   sentences: list[tuple[int, int]], sentence_texts: list[str], sentence_vectors: np.ndarray) -> None:
-        """Store an article's chunks and sentences with their vectors."""
+    def delete_articles(self, doc_ids: list[str]) -> None:
+        """Remove several articles: all their markers first, then their sentences, then their chunks.
+
+        One call per collection instead of three per article: each Chroma write is a transaction, and
+        per-article calls made writing cost as much as embedding. Chunks go last because they are how
+        `sync` finds what an interrupted run left behind: an article with sentences always has chunks.
+        """
+        doc_ids = list(dict.fromkeys(doc_ids))
+        for start in range(0, len(doc_ids), _WRITE_ROWS):
+            part = doc_ids[start:start + _WRITE_ROWS]
+            where = {"doc_id": part[0]} if len(part) == 1 else {"doc_id": {"$in": part}}
+            self._call(self.articles_col.delete, ids=part)
+            self._call(self.sentences.delete, where=where)
+            self._call(self.chunks.delete, where=where)
+
+    def write_articles(self, rows: list[ArticleRows]) -> None:
+        """Store several articles: all their chunks and sentences, then all their markers.
+
+        Markers go last, so an interruption leaves every article of the batch either committed or
+        visibly uncommitted (`sync` deletes and re-embeds those). Delete old rows first (`delete_articles`).
+        """
+        chunks = [(r.record.doc_id, c, v) for r in rows for c, v in zip(r.chunks, r.chunk_vectors)]
         if chunks:
-            self._call(self.chunks.upsert, ids=[c.id for c in chunks], embeddings=chunk_vectors.tolist(),
-                       documents=[c.text for c in chunks],
-                       metadatas=[{"doc_id": doc_id, "index": c.index, "start": c.start, "end": c.end,
-                                   "sentences": encode_spans(c.sentences)} for c in chunks])
+            self._upsert(self.chunks, [c.id for _, c, _ in chunks], [v for _, _, v in chunks],
+                         [c.text for _, c, _ in chunks],
+                         [{"doc_id": doc_id, "index": c.index, "start": c.start, "end": c.end,
+                           "sentences": encode_spans(c.sentences)} for doc_id, c, _ in chunks])
+        sentences = [(r.record.doc_id, span, text, v) for r in rows
+                     for span, text, v in zip(r.sentences, r.sentence_texts, r.sentence_vectors)]
         if sentences:
-            self._call(self.sentences.upsert, ids=[sentence_id(doc_id, s, e) for s, e in sentences],
-                       embeddings=sentence_vectors.tolist(), documents=sentence_texts,
-                       metadatas=[{"doc_id": doc_id, "start": s, "end": e} for s, e in sentences])
+            self._upsert(self.sentences, [sentence_id(doc_id, s, e) for doc_id, (s, e), _, _ in sentences],
+                         [v for *_, v in sentences], [text for _, _, text, _ in sentences],
+                         [{"doc_id": doc_id, "start": s, "end": e} for doc_id, (s, e), _, _ in sentences])
+        if rows:
+            self._upsert(self.articles_col, [r.record.doc_id for r in rows], [r.vector for r in rows], None,
+                         [_marker_meta(r.record) for r in rows])
+
+    def _upsert(self, collection, ids: list[str], vectors, documents: list[str] | None, metadatas: list[dict]) -> None:
+        for start in range(0, len(ids), _WRITE_ROWS):
+            stop = start + _WRITE_ROWS
+            extra = {} if documents is None else {"documents": documents[start:stop]}
+            self._call(collection.upsert, ids=ids[start:stop], metadatas=metadatas[start:stop],
+                       embeddings=np.asarray(vectors[start:stop], dtype=np.float32).tolist(), **extra)
 
     def chunk_doc_ids(self) -> set[str]:
         """doc_ids that have chunks, committed or not (to find leftovers of an interrupted run)."""
@@ -168,6 +218,20 @@ class Store:
         """Number of chunks in the index."""
         return self._call(self.chunks.count)
 
+    def check(self) -> None:
+        """Read one stored vector of each collection and search with it, so damaged vector files fail here.
+
+        Counting and listing read only Chroma's SQLite file; a search also loads the vector index.
+
+        Raises:
+            IndexCorrupt: the embedded index cannot be searched (ChatbotError when a server is down).
+        """
+        for collection in (self.chunks, self.sentences, self.articles_col):
+            sample = self._call(collection.get, limit=1, include=["embeddings"])
+            if len(sample["ids"]):
+                vector = np.asarray(sample["embeddings"][0], dtype=np.float32)
+                self._call(collection.query, query_embeddings=[vector.tolist()], n_results=1, include=["distances"])
+
     # -- search ------------------------------------------------------------------------------------
     def search_chunks(self, vector: np.ndarray, n: int) -> list[tuple[str, float]]:
         """The `n` chunks nearest to `vector`, as (chunk id, cosine similarity), best first."""
@@ -185,11 +249,11 @@ class Store:
         return {i: np.asarray(v, dtype=np.float32) for i, v in zip(result["ids"], result["embeddings"])}
 
     def _search(self, collection, vector: np.ndarray, n: int) -> list[tuple[str, float]]:
-        total = self._call(collection.count)
-        if total == 0 or n <= 0:
+        # No count() first: Chroma returns fewer than n when the collection is smaller, and every call
+        # is a round trip to a server.
+        if n <= 0:
             return []
-        result = self._call(collection.query, query_embeddings=[vector.tolist()], n_results=min(n, total),
-                            include=["distances"])
+        result = self._call(collection.query, query_embeddings=[vector.tolist()], n_results=n, include=["distances"])
         return [(i, 1.0 - float(d)) for i, d in zip(result["ids"][0], result["distances"][0])]
 
     def _pages(self, collection, include: list[str]):
@@ -200,6 +264,11 @@ class Store:
                 return
             yield page["ids"], page.get("metadatas") or [], page.get("documents") or [None] * len(page["ids"])
             offset += len(page["ids"])
+
+
+def _marker_meta(record: StoredArticle) -> dict:
+    return {"sha256": record.sha256, "title": record.title, "date": record.date or "", "chunks": record.chunks,
+            "recipe": record.recipe}
 
 
 def release(settings: Settings) -> None:
@@ -218,6 +287,35 @@ def release(settings: Settings) -> None:
             system.stop()
         except Exception:  # a broken store may fail to stop; it is being discarded anyway
             pass
+
+
+def check_in_child(settings: Settings, *, timeout: float = 600.0) -> None:
+    """Run `Store.check()` on the embedded folder in a child process, when it holds persisted vector files.
+
+    Chroma's vector index (hnswlib, native code) can crash the whole process on damaged files instead of
+    raising, so the first look at an index that may have been tampered with happens in a child. It
+    costs one Python start (a second or two), and only when a collection's vectors were persisted
+    (`*/index_metadata.pickle`, written once a collection passes Chroma's `sync_threshold`, 1,000 rows
+    by default); smaller collections are rebuilt from Chroma's SQLite log and checked in-process.
+
+    Raises:
+        IndexCorrupt: the child could not read the index, crashed, or hung.
+    """
+    if not any(settings.chroma_dir.glob("*/index_metadata.pickle")):
+        return
+    code = ("import sys; from pathlib import Path; from chatbot.config import Settings; from chatbot.store import Store; "
+            "Store(Settings(index_dir=Path(sys.argv[1]), collection=sys.argv[2]), create=False).check()")
+    package_root = str(Path(__file__).resolve().parent.parent)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))}
+    try:
+        result = subprocess.run([sys.executable, "-c", code, str(settings.index_dir), settings.collection],
+                                capture_output=True, timeout=timeout, env=env)
+        failed = f"exit code {result.returncode}" if result.returncode else None
+    except subprocess.TimeoutExpired:
+        failed = f"no answer in {timeout:.0f} s"
+    if failed:
+        raise IndexCorrupt(f"The index in {settings.index_dir} cannot be read ({failed} when searching it); "
+                           "run `chatbot index --rebuild` to rebuild it from the articles.")
 
 
 def _connect(settings: Settings, *, create: bool):
@@ -239,6 +337,9 @@ def _connect(settings: Settings, *, create: bool):
                                "start it or unset CHATBOT_CHROMA_URL, then try again.") from None
         return client
     path = settings.chroma_dir
+    if path.exists() and not path.is_dir():
+        raise IndexCorrupt(f"The index in {settings.index_dir} cannot be read ({path.name} is not a folder); "
+                           "run `chatbot index --rebuild` to rebuild it from the articles.")
     if not create and not (path / "chroma.sqlite3").exists():
         raise ChatbotError(f"There is no index in {settings.index_dir}; run `chatbot index` to build it.")
     path.mkdir(parents=True, exist_ok=True)

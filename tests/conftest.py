@@ -1,14 +1,18 @@
 """Shared fixtures: a deterministic fake embedder, copies of the seed articles, the real model once.
 
 Every index is built under `tmp_path`; nothing is written to the working tree but screenshots
-under `test-output/`.
+under `test-output/`. Nothing in this process may reach the network: an audit hook refuses every
+connection, datagram and name lookup that is not for loopback, and the test during which one was
+attempted fails (`test_offline.py` checks the CLI and the web app in child processes).
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +29,38 @@ REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
 GOLDEN = REPO / "tests" / "golden" / "questions.jsonl"
 HELDOUT = REPO / "tests" / "golden" / "heldout.jsonl"
+
+
+_OUTSIDE: list[str] = []  # network attempts refused so far, e.g. "socket.getaddrinfo huggingface.co"
+_LOOPBACK = ("127.", "::1", "localhost", "0.0.0.0", "::ffff:127.")
+
+
+def _refuse_outside_network(event: str, args: tuple) -> None:
+    """Audit hook: refuse (and record) sockets and lookups for anything but this machine."""
+    if event == "socket.getaddrinfo":
+        host = args[0]
+    elif event in ("socket.connect", "socket.sendto", "socket.sendmsg") and isinstance(args[1], tuple):
+        host = args[1][0] if args[1] else None
+    else:
+        return
+    if isinstance(host, bytes):
+        host = host.decode("ascii", "replace")
+    if host in (None, "", "::") or str(host).startswith(_LOOPBACK):
+        return
+    _OUTSIDE.append(f"{event} {host}")
+    raise OSError(errno.ENETUNREACH, f"The test suite may not use the network (tried {host}).")
+
+
+sys.addaudithook(_refuse_outside_network)
+
+
+@pytest.fixture(autouse=True)
+def no_outside_network():
+    """Fail the test during which anything in this process tried to reach the network."""
+    seen = len(_OUTSIDE)
+    yield
+    if len(_OUTSIDE) > seen:
+        pytest.fail("Tried to reach the network: " + "; ".join(dict.fromkeys(_OUTSIDE[seen:])), pytrace=False)
 
 
 class FakeEmbedder:

@@ -82,7 +82,8 @@ def test_a_bad_article_is_skipped_and_the_rest_indexed(tmp_path, articles_dir, f
                       say=messages.append)
     report = archive.index()
     assert len(report.added) == 4 and report.skipped == [("broken.txt", "it is not UTF-8 text")]
-    assert messages == ["Skipped broken.txt: it is not UTF-8 text."]
+    assert messages == ["Skipped broken.txt: it is not UTF-8 text.",
+                        f"There is no index in {tmp_path / 'index'} yet; building it from the articles."]
 
 
 def test_a_second_indexer_waits_then_refuses(tmp_path, articles_dir):
