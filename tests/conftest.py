@@ -12,6 +12,7 @@ import errno
 import hashlib
 import os
 import shutil
+import socket
 import sys
 from pathlib import Path
 
@@ -29,6 +30,13 @@ REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
 GOLDEN = REPO / "tests" / "golden" / "questions.jsonl"
 HELDOUT = REPO / "tests" / "golden" / "heldout.jsonl"
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now (for apps and servers the tests start)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 _OUTSIDE: list[str] = []  # network attempts refused so far, e.g. "socket.getaddrinfo huggingface.co"

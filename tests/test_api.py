@@ -1,7 +1,6 @@
 """The Python API with the real model, on an embedded Chroma and on a real `chroma run` server."""
 
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -13,15 +12,9 @@ import pytest
 import chatbot
 from chatbot import Archive, ChatbotError, Settings
 
-from conftest import SEEDS
+from conftest import SEEDS, free_port
 
 pytestmark = pytest.mark.model
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def start_chroma(path: Path, port: int) -> subprocess.Popen:

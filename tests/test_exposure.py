@@ -20,16 +20,10 @@ import urllib.request
 import pytest
 
 from chatbot import ChatbotError, Settings
-from conftest import REPO, SEEDS
+from conftest import REPO, SEEDS, free_port
 
 USER, PASSWORD = "reader", "s3cret-pass"
 JUDGE = "Which judge threw out the primary?"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def app_env(tmp_path, port: int, **extra) -> dict[str, str]:

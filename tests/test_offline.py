@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, SEEDS
+from conftest import REPO, SEEDS, free_port
 
 
 BIN = Path(sys.executable).parent
@@ -132,12 +132,6 @@ finally:
     with open(out, "w", encoding="utf-8") as handle:
         json.dump(result, handle)
 '''
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def namespace_command() -> list[str]:

@@ -16,13 +16,13 @@ import asyncio  # noqa: E402
 import html  # noqa: E402
 import json  # noqa: E402
 import shutil  # noqa: E402
-import socket  # noqa: E402
 import urllib.request  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 from gradio_client import Client  # noqa: E402
 
+from conftest import free_port  # noqa: E402
 from chatbot import Archive, Settings  # noqa: E402
 from chatbot.answer import NOT_FOUND  # noqa: E402
 from chatbot.ui import EXAMPLES, create_app  # noqa: E402
@@ -35,12 +35,6 @@ SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 JUDGE = "Which judge threw out the primary?"
 VOTES = "How many votes did Ganim win the September primary by?"
 FOLLOW_UP = "Who nominated him?"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")

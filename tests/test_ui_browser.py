@@ -15,12 +15,11 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO, SEEDS
+from conftest import REPO, SEEDS, free_port
 
 pytestmark = [pytest.mark.browser, pytest.mark.model,
               pytest.mark.filterwarnings("ignore:.*no_silent_downcasting"),
@@ -55,12 +54,6 @@ from chatbot import Archive, Settings  # noqa: E402
 from chatbot.ui import EXAMPLES, create_app  # noqa: E402
 
 expect.set_options(timeout=WAIT)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
