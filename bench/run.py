@@ -41,8 +41,6 @@ import json  # noqa: E402
 import platform  # noqa: E402
 import pstats  # noqa: E402
 import shutil  # noqa: E402
-import signal  # noqa: E402
-import socket  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
@@ -505,17 +503,11 @@ def cold_start_stage(small: Path, runs: int = 3) -> dict:
     return result
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def web_stage(label: str, folder: Path, timeout: float = 300) -> dict:
     """Start `python app.py` on the archive and poll it with gradio_client until an answer comes back."""
     from gradio_client import Client
 
-    port = free_port()
+    port = load.free_port()
     url = f"http://127.0.0.1:{port}/"
     env = child_env(folder)
     env["CHATBOT_PORT"] = str(port)
@@ -556,13 +548,7 @@ def web_stage(label: str, folder: Path, timeout: float = 300) -> dict:
             log(f"  failed: {result['error']}")
         finally:
             result.setdefault("peak_rss_mb", peak_rss_mb(process.pid))
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-                try:
-                    process.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    os.killpg(process.pid, signal.SIGKILL)
-                    process.wait()
+            load.stop_server(process)
         return result
 
 
