@@ -24,7 +24,7 @@ from .lexical import terms
 from .retrieval import Evidence, Passage
 from .scoring import STRICT_TYPES, question_type
 
-__all__ = ["Citation", "Answer", "Thresholds", "compose", "refusal", "is_instruction", "NOT_FOUND"]
+__all__ = ["Citation", "Answer", "Thresholds", "compose", "refusal", "is_instruction", "quoted", "NOT_FOUND"]
 
 NOT_FOUND = "I couldn't find that in the articles."
 _KIND_WORDS = {"date": "a date or time", "number": "a number", "age": "an age", "duration": "a length of time"}
@@ -77,6 +77,15 @@ class Answer:
     suggestions: tuple[Passage, ...] = field(default=())
     confidence: float = 0.0
     reason: str = ""
+
+
+def quoted(sentence: str) -> str:
+    """A sentence in quotation marks on one line, unless it already opens with a quote.
+
+    Example: "Clark ruled.\n" -> "“Clark ruled.”"; "“Shocking,” he wrote." stays as it is.
+    """
+    sentence = " ".join(sentence.split())
+    return sentence if sentence[:1] in "“\"‘'" else f"“{sentence}”"
 
 
 def is_instruction(question: str) -> bool:

@@ -91,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _print_answer(answer, *, as_json: bool) -> None:
+    from .answer import quoted
+
     if as_json:
         from dataclasses import asdict
 
@@ -103,8 +105,7 @@ def _print_answer(answer, *, as_json: bool) -> None:
     for number, item in enumerate(sources, 1):
         passage = getattr(item, "passage", item)
         print(f"[{getattr(item, 'number', number)}] {passage.title} ({passage.date or 'undated'}, {passage.doc_id})")
-        quote = " ".join(passage.highlight.split())
-        print(f"    {quote}" if quote[:1] in "“\"‘'" else f"    “{quote}”")
+        print(f"    {quoted(passage.highlight)}")
 
 
 def _evaluate(archive, args) -> None:

@@ -39,7 +39,7 @@ for _name, _value in [("HF_HUB_OFFLINE", "1"), ("HF_HUB_DISABLE_TELEMETRY", "1")
 
 import gradio as gr  # noqa: E402
 
-from .answer import Answer  # noqa: E402
+from .answer import Answer, quoted  # noqa: E402
 from .archive import Archive  # noqa: E402
 from .config import Settings  # noqa: E402
 from .errors import ChatbotError  # noqa: E402
@@ -261,11 +261,6 @@ def _date(passage) -> str:
     return passage.date or "undated"
 
 
-def _quoted(sentence: str) -> str:
-    sentence = sentence.strip()
-    return sentence if sentence[:1] in "“\"‘'" else f"“{sentence}”"
-
-
 def _numbered(answer: Answer | None) -> list[tuple[int, Passage]]:
     """The passages an answer shows: its citations, or when refused its suggestions numbered from 1."""
     if answer is None:
@@ -293,7 +288,7 @@ def render_answer(turn: int, answer: Answer) -> str:
     numbered = _numbered(answer)
     if answer.refused:
         text = escape_markdown(answer.text)
-        items = "".join(f'<li>{_cite_link(turn, n, escape_markdown(_quoted(p.highlight)), p, "suggest")} '
+        items = "".join(f'<li>{_cite_link(turn, n, escape_markdown(quoted(p.highlight)), p, "suggest")} '
                         f'<span class="src-meta">— {_label(p)}</span></li>' for n, p in numbered)
         if not items:
             return text
@@ -429,7 +424,7 @@ def copy_text(question: str, answer: Answer | None) -> str:
         lines += ["", "You may mean:" if answer.refused else "Sources:"]
         for number, passage in numbered:
             lines.append(f"[{number}] {passage.title} ({_date(passage)}, {passage.doc_id})")
-            lines.append(f"    {_quoted(' '.join(passage.highlight.split()))}")
+            lines.append(f"    {quoted(passage.highlight)}")
     return "\n".join(lines)
 
 
