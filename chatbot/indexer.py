@@ -21,6 +21,7 @@ import os
 import shutil
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -31,6 +32,7 @@ from .chunking import chunk_article
 from .config import Settings
 from .embedding import Embedder
 from .errors import ChatbotError
+from .lexical import ANALYZER, stored_terms
 from .store import ArticleRows, IndexCorrupt, Store, StoredArticle, check_in_child, release
 
 __all__ = ["SyncReport", "sync", "index_lock", "embed_text"]
@@ -126,6 +128,8 @@ def index_lock(settings: Settings, *, wait: float = 30.0, say=print):
 def open_for_writing(settings: Settings, *, rebuild: bool = False, say=print) -> tuple[Store, str | None]:
     """Open the store for the indexer: wiped for `rebuild`, checked, and moved aside when unreadable.
 
+    A missing embedded index is created without a word: `sync` says so.
+
     Returns:
         The store and, when it was started afresh, why.
     """
@@ -137,7 +141,7 @@ def open_for_writing(settings: Settings, *, rebuild: bool = False, say=print) ->
         _discard(settings.index_dir / "chroma.old")
         problem = _folder_problem(settings)
         if problem == "missing":
-            say(f"There is no index in {settings.index_dir} yet; building it from the articles.")
+            release(settings)  # this process may still hold Chroma's handles on a folder deleted since
     try:
         if not settings.chroma_url and not rebuild:
             if problem not in (None, "missing"):
@@ -207,48 +211,86 @@ def sync(settings: Settings, embedder: Embedder, *, rebuild: bool = False, progr
         What was added, updated, removed and skipped.
     """
     started = time.perf_counter()
-    loaded = load_articles(settings.articles_dir, max_bytes=settings.max_article_bytes)
-    report = SyncReport(skipped=loaded.skipped)
-    for name, why in loaded.skipped:
-        say(f"Skipped {name}: {why}.")
-    with index_lock(settings, say=say):
+    if not settings.articles_dir.is_dir():
+        raise ChatbotError(f"The articles folder {settings.articles_dir} does not exist; create it or set "
+                           "CHATBOT_ARTICLES.")
+    report = SyncReport()
+    with index_lock(settings, say=say), ThreadPoolExecutor(1, thread_name_prefix="open-index") as pool:
         journal = settings.index_dir / ".unfinished"
         interrupted = journal.exists()
         journal.write_text(f"{os.getpid()}\n")
         existed = settings.chroma_url is not None or settings.chroma_dir.exists()
-        store, report.rebuilt = open_for_writing(settings, rebuild=rebuild, say=say)
-        stored = store.stored_articles()
-        if interrupted and stored and not report.rebuilt:
-            report.resumed = True
-            say(f"The last indexing run in {settings.index_dir} stopped before it finished; kept the "
-                f"{len(stored)} articles it had committed and indexing the rest.")
-        elif interrupted and existed and not report.rebuilt:
-            say(f"The last indexing run in {settings.index_dir} stopped before it committed any article; "
-                f"building the index from the articles.")
+        missing = not rebuild and not settings.chroma_url and _folder_problem(settings) == "missing"
+        # Opening (and checking, in a child process) overlaps reading the articles; a missing index is
+        # created while the first batch is embedded.
+        # Its notices wait until the articles' own, so the order of what is said never depends on timing.
+        notices: list[str] = []
+        opening = pool.submit(open_for_writing, settings, rebuild=rebuild, say=notices.append)
+
+        def opened() -> tuple[Store, str | None]:
+            result = opening.result()
+            for notice in notices:
+                say(notice)
+            notices.clear()
+            return result
+
+        loaded = load_articles(settings.articles_dir, max_bytes=settings.max_article_bytes)
+        report.skipped = loaded.skipped
+        for name, why in loaded.skipped:
+            say(f"Skipped {name}: {why}.")
         recipe = indexing_recipe(settings, embedder)
-        wanted = {a.doc_id: a for a in loaded.articles}
-        todo: list[Article] = []
-        for article in loaded.articles:
-            old = stored.get(article.doc_id)
-            if old and old.sha256 == article.sha256 and old.recipe == recipe:
-                report.unchanged += 1
-                continue
-            (report.updated if old else report.added).append(article.doc_id)
-            todo.append(article)
-        leftovers = sorted((set(stored) | store.chunk_doc_ids()) - set(wanted))
-        store.delete_articles(leftovers)
-        report.removed.extend(doc_id for doc_id in leftovers if doc_id in stored)
-        report.embedded_texts = _index_articles(store, embedder, todo, settings, recipe, progress=progress)
+        if missing:
+            say(f"There is no index in {settings.index_dir} yet; building it from the articles.")
+            todo = list(loaded.articles)
+            report.added.extend(article.doc_id for article in todo)
+            report.embedded_texts = _index_articles(lambda: opened()[0], embedder, todo, settings, recipe,
+                                                    progress=progress)
+            store, report.rebuilt = opened()
+        else:
+            store, report.rebuilt = opened()
+            todo = _plan(store, loaded.articles, recipe, report, interrupted=interrupted, existed=existed,
+                         where=settings.index_dir, say=say)
+            report.embedded_texts = _index_articles(lambda: store, embedder, todo, settings, recipe,
+                                                    progress=progress)
         report.chunks = store.count()
         journal.unlink()
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _index_articles(store: Store, embedder: Embedder, articles: list[Article], settings: Settings, recipe: str,
+def _plan(store: Store, articles: list[Article], recipe: str, report: SyncReport, *, interrupted: bool,
+          existed: bool, where, say) -> list[Article]:
+    """Compare the articles with the index's commit markers: delete what left, return what to embed."""
+    stored = store.stored_articles()
+    if interrupted and stored and not report.rebuilt:
+        report.resumed = True
+        say(f"The last indexing run in {where} stopped before it finished; kept the "
+            f"{len(stored)} articles it had committed and indexing the rest.")
+    elif interrupted and existed and not report.rebuilt:
+        say(f"The last indexing run in {where} stopped before it committed any article; "
+            f"building the index from the articles.")
+    wanted = {a.doc_id for a in articles}
+    todo: list[Article] = []
+    for article in articles:
+        old = stored.get(article.doc_id)
+        if old and old.sha256 == article.sha256 and old.recipe == recipe:
+            report.unchanged += 1
+            continue
+        (report.updated if old else report.added).append(article.doc_id)
+        todo.append(article)
+    leftovers = sorted((set(stored) | store.chunk_doc_ids()) - wanted)
+    store.delete_articles(leftovers)
+    report.removed.extend(doc_id for doc_id in leftovers if doc_id in stored)
+    return todo
+
+
+def _index_articles(get_store, embedder: Embedder, articles: list[Article], settings: Settings, recipe: str,
                     *, progress: bool) -> int:
     """Embed and store articles in batches of about `_BATCH_TEXTS` texts: one model call, one delete and
-    one write per collection per batch (a Chroma call per article cost as much as the model)."""
+    one write per collection per batch (a Chroma call per article cost as much as the model).
+
+    `get_store()` returns the store, waiting for it to open: it is first called after the first batch
+    is embedded."""
     bar = None
     if progress and articles:
         from tqdm import tqdm
@@ -273,7 +315,9 @@ def _index_articles(store: Store, embedder: Embedder, articles: list[Article], s
             mean = chunk_vectors.mean(axis=0)
             record = StoredArticle(article.doc_id, article.sha256, article.title, article.date, len(chunks), recipe)
             rows.append(ArticleRows(record, mean / (np.linalg.norm(mean) or 1.0), chunks, chunk_vectors, spans,
-                                    sentence_texts, sentence_vectors))
+                                    sentence_texts, sentence_vectors,
+                                    [stored_terms(article.title, c.text) for c in chunks], ANALYZER))
+        store = get_store()
         store.delete_articles([article.doc_id for article, *_ in batch])
         store.write_articles(rows)
         if bar:

@@ -18,7 +18,7 @@ import re
 from collections import Counter, defaultdict
 from functools import lru_cache
 
-__all__ = ["STOPWORDS", "words", "stem", "terms", "Bm25"]
+__all__ = ["STOPWORDS", "ANALYZER", "words", "stem", "terms", "lexical_text", "stored_terms", "Bm25"]
 
 STOPWORDS = frozenset("""
 a an and are as at be been being but by can could did do does doing done for from had has have having
@@ -62,6 +62,9 @@ def stem(word: str) -> str:
     return word
 
 
+ANALYZER = "terms-v1"  # names what `terms` does; change it whenever `words`, `stem` or STOPWORDS change
+
+
 def terms(text: str) -> list[str]:
     """Search terms of `text`: stems of its words that are not stop words.
 
@@ -80,20 +83,34 @@ def _terms(text: str) -> list[str]:
     return [stem(w) for w in words(text) if w not in STOPWORDS]
 
 
+def lexical_text(title: str, text: str) -> str:
+    """What a chunk is searched as by BM25: its article's title, then its text."""
+    return f"{title}\n{text}"
+
+
+def stored_terms(title: str, text: str) -> str:
+    """A chunk's terms as the index stores them, space-separated: "Bridgeport primary" -> "bridgeport primary"."""
+    return " ".join(_terms(lexical_text(title, text)))
+
+
 class Bm25:
     """BM25 over a fixed list of documents (the chunks of an archive).
 
     Args:
         documents: the texts, in the order their scores are returned.
         k1, b: the usual BM25 constants.
+        analysed: each text's `terms` when already known (None for one analysed here).
     """
 
-    def __init__(self, documents: list[str], *, k1: float = 1.2, b: float = 0.75):
+    def __init__(self, documents: list[str], *, k1: float = 1.2, b: float = 0.75,
+                 analysed: list[tuple[str, ...] | None] | None = None):
         self.k1, self.b = k1, b
         self.postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
         self.lengths: list[int] = []
-        for number, text in enumerate(documents):
-            counts = Counter(_terms(text))  # not remembered: each chunk is analysed once here
+        analysed = analysed or [None] * len(documents)
+        for number, (text, known) in enumerate(zip(documents, analysed)):
+            # Terms stored at indexing time are used as they are; the rest are analysed once here (not remembered).
+            counts = Counter(known if known is not None else _terms(text))
             self.lengths.append(sum(counts.values()))
             for term, count in counts.items():
                 self.postings[term].append((number, count))

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .conversation import Query
-from .lexical import Bm25
+from .lexical import ANALYZER, Bm25, lexical_text
 from .scoring import coverage, question_type, sentence_score, type_match
 from .store import Store, StoredArticle, StoredChunk, sentence_id
 
@@ -88,7 +88,7 @@ class Retriever:
     def refresh(self) -> None:
         """Reload the catalogue and lexical index from the store (after indexing)."""
         self.articles: dict[str, StoredArticle] = self.store.stored_articles()
-        chunks = [c for c in self.store.all_chunks() if c.doc_id in self.articles]
+        chunks = [c for c in self.store.all_chunks(ANALYZER) if c.doc_id in self.articles]
         chunks.sort(key=lambda c: (c.doc_id, c.index))
         self.chunks: list[StoredChunk] = chunks
         self.by_id = {c.id: n for n, c in enumerate(chunks)}
@@ -96,7 +96,8 @@ class Retriever:
         for n, chunk in enumerate(chunks):
             for start, end in chunk.sentences:
                 self.by_sentence.setdefault(sentence_id(chunk.doc_id, start, end), []).append(n)
-        self.bm25 = Bm25([f"{self.articles[c.doc_id].title}\n{c.text}" for c in chunks])
+        self.bm25 = Bm25([lexical_text(self.articles[c.doc_id].title, c.text) for c in chunks],
+                         analysed=[c.terms for c in chunks])
 
     def lexical_weights(self, query: Query) -> dict[str, float]:
         """The query's terms with unknown words repaired to their corpus spelling."""

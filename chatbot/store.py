@@ -62,6 +62,7 @@ class StoredChunk:
     end: int
     text: str
     sentences: tuple[tuple[int, int], ...]
+    terms: tuple[str, ...] | None = None  # the lexical terms of its title and text, when stored by this analyzer
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,8 @@ class ArticleRows:
         vector: the marker's vector (the article's mean chunk vector, unit length).
         chunks, chunk_vectors: the chunks and one vector per chunk.
         sentences, sentence_texts, sentence_vectors: each sentence once, as article offsets, text and vector.
+        chunk_terms, analyzer: each chunk's lexical terms (space-separated) and the analyzer that made
+            them, stored so that opening the index does not analyse every chunk again.
     """
 
     record: StoredArticle
@@ -82,6 +85,8 @@ class ArticleRows:
     sentences: list[tuple[int, int]]
     sentence_texts: list[str]
     sentence_vectors: np.ndarray
+    chunk_terms: list[str] | None = None
+    analyzer: str = ""
 
 
 def encode_spans(spans) -> str:
@@ -178,12 +183,15 @@ class Store:
         Markers go last, so an interruption leaves every article of the batch either committed or
         visibly uncommitted (`sync` deletes and re-embeds those). Delete old rows first (`delete_articles`).
         """
-        chunks = [(r.record.doc_id, c, v) for r in rows for c, v in zip(r.chunks, r.chunk_vectors)]
+        chunks = [(r, c, v, terms) for r in rows
+                  for c, v, terms in zip(r.chunks, r.chunk_vectors, r.chunk_terms or [None] * len(r.chunks))]
         if chunks:
-            self._upsert(self.chunks, [c.id for _, c, _ in chunks], [v for _, _, v in chunks],
-                         [c.text for _, c, _ in chunks],
-                         [{"doc_id": doc_id, "index": c.index, "start": c.start, "end": c.end,
-                           "sentences": encode_spans(c.sentences)} for doc_id, c, _ in chunks])
+            self._upsert(self.chunks, [c.id for _, c, _, _ in chunks], [v for _, _, v, _ in chunks],
+                         [c.text for _, c, _, _ in chunks],
+                         [{"doc_id": r.record.doc_id, "index": c.index, "start": c.start, "end": c.end,
+                           "sentences": encode_spans(c.sentences),
+                           **({"terms": terms, "analyzer": r.analyzer} if terms is not None else {})}
+                          for r, c, _, terms in chunks])
         sentences = [(r.record.doc_id, span, text, v) for r in rows
                      for span, text, v in zip(r.sentences, r.sentence_texts, r.sentence_vectors)]
         if sentences:
@@ -205,13 +213,20 @@ class Store:
         """doc_ids that have chunks, committed or not (to find leftovers of an interrupted run)."""
         return {meta["doc_id"] for _, metadatas, _ in self._pages(self.chunks, ["metadatas"]) for meta in metadatas}
 
-    def all_chunks(self) -> list[StoredChunk]:
-        """Every stored chunk with its text, for the lexical index and for citing."""
+    def all_chunks(self, analyzer: str = "") -> list[StoredChunk]:
+        """Every stored chunk with its text, for the lexical index and for citing.
+
+        Args:
+            analyzer: the lexical analyzer in use; stored terms made by another one are left out.
+        """
         found = []
         for ids, metadatas, documents in self._pages(self.chunks, ["metadatas", "documents"]):
             for chunk_id, meta, text in zip(ids, metadatas, documents):
+                terms = meta.get("terms")
+                usable = isinstance(terms, str) and analyzer and meta.get("analyzer") == analyzer
                 found.append(StoredChunk(chunk_id, meta["doc_id"], int(meta["index"]), int(meta["start"]),
-                                         int(meta["end"]), text, decode_spans(meta["sentences"])))
+                                         int(meta["end"]), text, decode_spans(meta["sentences"]),
+                                         tuple(terms.split()) if usable else None))
         return found
 
     def count(self) -> int:
@@ -297,12 +312,22 @@ def check_in_child(settings: Settings, *, timeout: float = 600.0) -> None:
     costs one Python start (a second or two), and only when a collection's vectors were persisted
     (`*/index_metadata.pickle`, written once a collection passes Chroma's `sync_threshold`, 1,000 rows
     by default); smaller collections are rebuilt from Chroma's SQLite log and checked in-process.
+    A check that passed is remembered (`.checked` in the index folder: the vector files' names, sizes
+    and modification times) and not repeated while those files are unchanged; reading never changes
+    them, so an archive that is only read pays for the child once.
 
     Raises:
         IndexCorrupt: the child could not read the index, crashed, or hung.
     """
     if not any(settings.chroma_dir.glob("*/index_metadata.pickle")):
         return
+    remembered = settings.index_dir / ".checked"
+    fingerprint = _vector_files_fingerprint(settings)
+    try:
+        if remembered.read_text(encoding="utf-8") == fingerprint:
+            return
+    except (OSError, UnicodeDecodeError):
+        pass
     code = ("import sys; from pathlib import Path; from chatbot.config import Settings; from chatbot.store import Store; "
             "Store(Settings(index_dir=Path(sys.argv[1]), collection=sys.argv[2]), create=False).check()")
     package_root = str(Path(__file__).resolve().parent.parent)
@@ -314,8 +339,25 @@ def check_in_child(settings: Settings, *, timeout: float = 600.0) -> None:
     except subprocess.TimeoutExpired:
         failed = f"no answer in {timeout:.0f} s"
     if failed:
+        remembered.unlink(missing_ok=True)
         raise IndexCorrupt(f"The index in {settings.index_dir} cannot be read ({failed} when searching it); "
                            "run `chatbot index --rebuild` to rebuild it from the articles.")
+    try:
+        remembered.write_text(fingerprint, encoding="utf-8")
+    except OSError:  # a read-only index folder: check again next time
+        pass
+
+
+def _vector_files_fingerprint(settings: Settings) -> str:
+    """One line per persisted vector file: "<folder>/<file> <size> <mtime_ns>", sorted."""
+    lines = []
+    for path in sorted(settings.chroma_dir.glob("*/*")):
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        lines.append(f"{path.parent.name}/{path.name} {stat.st_size} {stat.st_mtime_ns}")
+    return "\n".join(lines) + "\n"
 
 
 def _connect(settings: Settings, *, create: bool):

@@ -427,6 +427,23 @@ def test_the_crashing_fault_really_crashes_a_plain_reader(world, tmp_path):
     assert result.returncode < 0, f"expected a crash by a signal, got exit {result.returncode}"
 
 
+def test_a_passed_check_is_remembered_until_the_vector_files_change(world, tmp_path, monkeypatch):
+    root, _, _ = world
+    shutil.copytree(root / "index-persisted", tmp_path / "index")
+    (tmp_path / "index" / ".checked").unlink(missing_ok=True)
+    settings = Settings(articles_dir=root / "articles-old", index_dir=tmp_path / "index")
+    children = []
+    run = subprocess.run
+    monkeypatch.setattr(subprocess, "run", lambda *args, **kwargs: children.append(args) or run(*args, **kwargs))
+    check_in_child(settings)
+    check_in_child(settings)
+    assert len(children) == 1  # the second look trusts the first: nothing changed
+    _links_out_of_range(tmp_path / "index" / "chroma")  # same size, new modification time
+    with pytest.raises(IndexCorrupt):
+        check_in_child(settings)
+    assert len(children) == 2 and not (tmp_path / "index" / ".checked").exists()
+
+
 @pytest.mark.parametrize("fault", ["vector links out of range (crashes a reader)", "database garbage",
                                    "chroma folder replaced by a file"])
 def test_rebuild_always_recovers(world, tmp_path, fault):

@@ -6,6 +6,7 @@ import pytest
 
 from chatbot import Archive, ChatbotError, Settings
 from chatbot.indexer import index_lock
+from chatbot.lexical import Bm25, lexical_text
 
 
 def archive_for(tmp_path, articles_dir, embedder):
@@ -112,3 +113,15 @@ def test_passages_are_exact_slices_of_their_articles(fake_archive, articles_dir)
         text = (articles_dir / f"{passage.doc_id}.txt").read_text(encoding="utf-8")
         assert text[passage.start:passage.end] == passage.text
         assert passage.start <= passage.highlight_start < passage.highlight_end <= passage.end
+
+
+def test_opening_searches_the_terms_stored_at_indexing_exactly_as_if_analysed_afresh(fake_archive):
+    retriever = fake_archive.retriever
+    assert retriever.chunks and all(c.terms for c in retriever.chunks)
+    afresh = Bm25([lexical_text(retriever.articles[c.doc_id].title, c.text) for c in retriever.chunks])
+    assert retriever.bm25.postings == afresh.postings and retriever.bm25.lengths == afresh.lengths
+
+
+def test_terms_stored_by_another_analyzer_are_analysed_again(fake_archive):
+    assert all(c.terms is None for c in fake_archive.retriever.store.all_chunks("terms-v0"))
+    assert all(c.terms is None for c in fake_archive.retriever.store.all_chunks())
