@@ -10,7 +10,9 @@ Stages, in order (each prints its progress; every index lives in one temporary f
    it answers, and its peak memory; the load test (`bench/load.py`); LangChain's quick-start.
 5. the large archive, grown in slices of BENCH_SLICE synthetic articles (the 4 real ones in the first):
    each slice is indexed incrementally through `Archive.index()` and then its texts go through the bare
-   model, so both sides of the overhead ratio are measured minutes apart under the same machine load.
+   model, so both sides of the overhead ratio are measured minutes apart under the same machine load
+   (a slice of over 2,000 texts times the bare model on a seeded random BENCH_BARE_FRACTION of them,
+   default 0.25, and scales that time up: the same texts/s, a quarter of the waiting).
    Growth stops at BENCH_SIZE (default 10,000) or earlier when the next slice and the remaining stages
    would overrun BENCH_BUDGET_MIN; the size reached is reported with the reason.
 6. at the large size: a sync with nothing changed, one article edited and re-indexed, open time,
@@ -19,7 +21,7 @@ Stages, in order (each prints its progress; every index lives in one temporary f
 Results go to `bench/results/latest.json` (every number) and `bench/results/latest.md` (tables).
 
 Environment: BENCH_SIZE (target synthetic articles, default 10000), BENCH_SLICE (default 1000),
-BENCH_BUDGET_MIN (whole run, default 40), BENCH_COMPARE=0 (skip LangChain), BENCH_LOAD=0 (skip the load
+BENCH_BUDGET_MIN (whole run, default 60), BENCH_BARE_FRACTION (default 0.25), BENCH_COMPARE=0 (skip LangChain), BENCH_LOAD=0 (skip the load
 test; see `bench/load.py` for BENCH_LOAD_*), BENCH_KEEP=1 (keep the temporary folder).
 `python bench/run.py --render` rewrites latest.md from latest.json.
 
@@ -40,6 +42,7 @@ import datetime  # noqa: E402
 import json  # noqa: E402
 import platform  # noqa: E402
 import pstats  # noqa: E402
+import random  # noqa: E402
 import shutil  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
@@ -66,6 +69,7 @@ TARGETS = {"index_overhead": 1.20, "latency_small": 1.5, "latency_large": 2.0}
 # articles here, LangChain's 91 s included; kept generous (opening the index, child processes that open it).
 AFTER_FIXED_SECONDS = 150
 AFTER_PER_ARTICLE_SECONDS = 0.01
+BARE_FRACTION = float(os.environ.get("BENCH_BARE_FRACTION", "0.25"))
 
 sys.path.insert(0, str(BENCH))
 import load  # noqa: E402
@@ -202,6 +206,14 @@ def bare_encode(embedder, texts: list[str]) -> float:
     return time.perf_counter() - started
 
 
+def bare_sample(texts: list[str], fraction: float, seed: int) -> list[str]:
+    """The texts the bare model is timed on: all of a small slice, else a seeded uniform random `fraction`
+    of them (at least 2,000), whose time is scaled by len(texts) / len(sample)."""
+    if fraction >= 1 or len(texts) <= 2000:
+        return texts
+    return random.Random(seed).sample(texts, max(2000, round(fraction * len(texts))))
+
+
 # -- stages -------------------------------------------------------------------------------------------
 def make_archive(folder: Path, embedder, *, auto_index: bool = True):
     from chatbot import Archive, Settings
@@ -229,7 +241,8 @@ class IndexRun:
         with store_timers() as timers:
             report = self.archive.index()
         texts = self.recorder.texts[first_text:]
-        bare = bare_encode(self.embedder, texts) if texts else 0.0
+        sample = bare_sample(texts, BARE_FRACTION, seed=len(self.slices))
+        bare = bare_encode(self.embedder, sample) * len(texts) / len(sample) if texts else 0.0
         writes = sum(timers.get(name, [0, 0.0])[1] for name in STORE_WRITES)
         reads = sum(timers.get(name, [0, 0.0])[1] for name in STORE_READS)
         model = self.recorder.seconds - model_before
@@ -237,6 +250,7 @@ class IndexRun:
                  "added": len(report.added), "chunks_after": report.chunks, "embedded_texts": report.embedded_texts,
                  "texts_match_report": len(texts) == report.embedded_texts,
                  "seconds": round(report.seconds, 2), "bare_seconds": round(bare, 2),
+                 "bare_timed_texts": len(sample) if texts else 0,
                  "model_seconds": round(model, 2), "chroma_write_seconds": round(writes, 2),
                  "chroma_read_seconds": round(reads, 2), "chars": sum(len(t) for t in texts),
                  "loadavg_before": load_before, "loadavg_after": loadavg()}
@@ -266,6 +280,7 @@ class IndexRun:
             "texts_per_second": round(texts / total, 1) if total else None,
             "articles_per_second": round(articles / total, 2) if total else None,
             "bare_encode_seconds": round(bare, 2),
+            "bare_timed_texts": sum(p.get("bare_timed_texts", p["embedded_texts"]) for p in s),
             "bare_texts_per_second": round(texts / bare, 1) if bare else None,
             "bare_chunks_per_second_equivalent": round(chunks / bare, 1) if bare else None,
             "overhead_ratio": round(total / bare, 3) if bare else None,
@@ -756,8 +771,12 @@ def markdown(results: dict) -> str:
             lambda d: f"{ix(d, 'chunks'):,} / {ix(d, 'embedded_texts'):,}"),
         row("index from scratch (in slices for the large archive)", lambda d: f"{ix(d, 'seconds'):,.1f} s"),
         row("indexing throughput", lambda d: f"{ix(d, 'chunks_per_second')} chunks/s ({ix(d, 'texts_per_second')} texts/s)"),
-        row("bare model on the same texts", lambda d: f"{ix(d, 'bare_encode_seconds'):,.1f} s ({ix(d, 'bare_texts_per_second')} texts/s)"),
-        row(f"**pipeline ÷ bare model** (target < {TARGETS['index_overhead']:.2f})", lambda d: f"**{ix(d, 'overhead_ratio'):.2f}**"),
+        row("bare model on the same texts", lambda d: f"{ix(d, 'bare_encode_seconds'):,.1f} s ({ix(d, 'bare_texts_per_second')} texts/s)"
+            + (f", timed on a random {ix(d, 'bare_timed_texts'):,} of them"
+               if (ix(d, "bare_timed_texts") or ix(d, "embedded_texts")) < ix(d, "embedded_texts") else "")),
+        row(f"**pipeline ÷ bare model** (target < {TARGETS['index_overhead']:.2f})", lambda d: f"**{ix(d, 'overhead_ratio'):.2f}**"
+            + (" (median of 3 builds: " + ", ".join(f"{r:.2f}" for r in ix(d, "overhead_ratio_builds")) + ")"
+               if ix(d, "overhead_ratio_builds") else "")),
         row("pipeline ÷ its own model time (same calls, immune to load changes)",
             lambda d: f"{ix(d, 'pipeline_over_its_own_model_time'):.2f}"),
         row("…pipeline: model / Chroma writes / catalogue reads / rest", lambda d: " / ".join(
@@ -903,7 +922,7 @@ def write_results(results: dict) -> None:
 
 
 def main() -> int:
-    budget = env_int("BENCH_BUDGET_MIN", 40) * 60
+    budget = env_int("BENCH_BUDGET_MIN", 60) * 60
     target = env_int("BENCH_SIZE", 10000)
     slice_size = env_int("BENCH_SLICE", 1000)
     compare = os.environ.get("BENCH_COMPARE", "1") != "0"
@@ -929,6 +948,13 @@ def main() -> int:
         started = time.perf_counter()
         embedder.embed(["warm up"])
         results["model_load_seconds_in_process"] = round(time.perf_counter() - started, 2)
+        # Both halves of the overhead ratio start warm: the model is loaded above, and Chroma's one-time
+        # import (about 1.4 s, paid once per process like the model load) is not an indexing cost either.
+        started = time.perf_counter()
+        import chromadb  # noqa: F401
+
+        results["chromadb_import_seconds_in_process"] = round(time.perf_counter() - started, 2)
+        results["bare_fraction"] = BARE_FRACTION
         results["embedder_batch_size"] = embedder.batch_size
         banned = synth.golden_answers(GOLDEN)
 
@@ -938,6 +964,14 @@ def main() -> int:
         small_run = IndexRun("4 articles", small, embedder)
         small_run.add_slice(lambda folder: shutil.copytree(SEEDS, folder, dirs_exist_ok=True))
         results["small"] = {"index": small_run.summary()}
+        # Two seconds of work swing with the machine's load: build it twice more and report the median ratio.
+        ratios = [results["small"]["index"]["overhead_ratio"]]
+        for repeat in (2, 3):
+            extra = IndexRun(f"4 articles, build {repeat}", root / f"small-{repeat}", embedder)
+            extra.add_slice(lambda folder: shutil.copytree(SEEDS, folder, dirs_exist_ok=True))
+            ratios.append(extra.summary()["overhead_ratio"])
+        results["small"]["index"]["overhead_ratio_builds"] = ratios
+        results["small"]["index"]["overhead_ratio"] = statistics.median(ratios)
         small_archive, results["small"]["open_seconds"] = open_stage(small, embedder)
         results["small"]["latency"] = latency_stage("4 articles", small_archive, embedder)
         results["small"]["quality"] = quality_stage("4 articles", small_archive)
