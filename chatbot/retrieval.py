@@ -24,7 +24,7 @@ from .store import Store, StoredArticle, StoredChunk, sentence_id
 __all__ = ["Passage", "Evidence", "Retriever", "RRF_K"]
 
 RRF_K = 60
-_DEPTH = 40
+_DEPTH = 80  # per list; 40 lost 1-2% of hit@3 with 1,000 distractor articles, 80 costs ~1 ms
 _RERANK = 12
 _BLEND = 0.5
 _ANSWERED = 0.5  # a follow-up asks for something new: the earlier turn's answer counts half

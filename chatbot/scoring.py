@@ -6,7 +6,8 @@ Three kinds of evidence, each explainable on its own:
   credit, its neighbouring sentences) contains;
 - answer type: a "when" question wants a date or time, "how many" a number, "how long" a duration,
   "how old" an age, "who" a name the question does not already contain. The first four are strict
-  (`STRICT_TYPES`): an answer without one cannot be right.
+  (`STRICT_TYPES`): an answer without one cannot be right. "How many votes" wants a number followed
+  by "votes" within four words, not any number; "how much did it cost" wants an amount of money.
 
 What it leaves out: retrieval (which sentences to score) and the final wording (`answer.py`).
 """
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from .lexical import terms, words
+from .lexical import STOPWORDS, stem, terms, words
 
 __all__ = ["STRICT_TYPES", "question_type", "coverage", "type_match", "names", "sentence_score", "WEIGHTS"]
 
@@ -37,6 +38,12 @@ _DURATION = re.compile(r"\b(\d[\d,.]*|an?|one|two|three|four|five|six|seven|eigh
                        r"\b(seconds|minutes|hours|days|weeks|months|years|decades)\b", re.I)
 _AGE = re.compile(r"\b\d{1,3}(-year-old|\s+years?\s+old|-years-old)\b|\b(aged?|born)\b|[A-Z][a-z]+, \d{1,3},")
 STRICT_TYPES = frozenset({"date", "number", "age", "duration"})
+_COUNTED = re.compile(r"\bhow many\s+(?:more\s+|fewer\s+|other\s+|different\s+|separate\s+)?(\w+)(?:\s+(\w+))?", re.I)
+_NUMBER_WORD = re.compile(r"^(\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                          r"dozens?|hundreds?|thousands?|millions?|twenty|thirty|forty|fifty|several|both)$")
+_MONEY_ASKED = re.compile(r"\bhow much\b.*\b(cost|costs|spend|spent|pay|paid|money|worth|price|fund|funds|budget|"
+                          r"raise|raised|fine|fined|owe|owed)\b|\bhow much money\b", re.I)
+_MONEY = re.compile(r"\$\s?\d|\b\d[\d,.]*\s*(dollars|million|billion|thousand)\b|\bdollars\b", re.I)
 
 
 def question_type(question: str) -> str:
@@ -77,6 +84,11 @@ def type_match(kind: str, sentence: str, question: str) -> float:
     if kind == "duration":
         return 1.0 if _DURATION.search(sentence) else 0.0
     if kind == "number":
+        if _MONEY_ASKED.search(question):
+            return 1.0 if _MONEY.search(sentence) else 0.0
+        counted = _counted(question)
+        if counted:
+            return 1.0 if _counts(sentence, counted) else 0.0
         return 1.0 if _NUMBER.search(sentence) else 0.0
     if kind == "person":
         asked = set(words(question))
@@ -84,6 +96,27 @@ def type_match(kind: str, sentence: str, question: str) -> float:
     if kind == "reason":
         return 1.0 if re.search(r"\b(because|after|since|due to|so that|in order to|reason)\b", sentence, re.I) else 0.0
     return 0.0
+
+
+def _counted(question: str) -> set[str]:
+    """The stems of what a "how many" question counts: "How many absentee ballots were..." -> {"absente", "ballot"}."""
+    match = _COUNTED.search(question)
+    if not match:
+        return set()
+    return {stem(w) for w in words(" ".join(g for g in match.groups() if g)) if w not in STOPWORDS}
+
+
+def _counts(sentence: str, counted: set[str], window: int = 4) -> bool:
+    """True when a number in `sentence` is followed within `window` words by one of the counted stems.
+
+    Example: counted {"vote"}: "Ganim won by 251 votes." -> True; "the Sept. 12 primary" -> False.
+    """
+    tokens = words(sentence)
+    stems = [stem(t) for t in tokens]
+    for position, token in enumerate(tokens):
+        if _NUMBER_WORD.match(token) and counted & set(stems[position + 1:position + 1 + window]):
+            return True
+    return False
 
 
 def coverage(query: dict[str, float], sentence: str, context: str, idf) -> float:

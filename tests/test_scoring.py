@@ -32,3 +32,18 @@ def test_question_type(question, kind):
 ])
 def test_type_match(kind, sentence, holds):
     assert type_match(kind, sentence, "question?") == (1.0 if holds else 0.0)
+
+
+@pytest.mark.parametrize("question, sentence, holds", [
+    ("How many votes separated them?", "Ganim won by 251 votes.", True),
+    ("How many votes separated them?", "The Sept. 12 primary was thrown out.", False),  # a number, but not of votes
+    ("How many more voters came out?", "About 1,000 more voters came out this time.", True),
+    ("How many primaries has he won?", "He has won two primaries and two elections.", True),
+    ("Exactly how many absentee ballots were mishandled?", "Absentee ballots were mishandled on Sept. 12.", False),
+    ("How much did the new election cost?", "The election cost the city $1.2 million.", True),
+    ("How much did the new election cost?", "It was the fourth election in a year.", False),
+    ("How much of the vote did he get?", "He got 52 percent.", True),  # "how much" without money: any number
+])
+def test_a_count_wants_a_number_of_the_counted_thing_and_a_cost_wants_money(question, sentence, holds):
+    assert question_type(question) == "number"
+    assert type_match("number", sentence, question) == (1.0 if holds else 0.0)
