@@ -834,6 +834,10 @@ def markdown(results: dict) -> str:
         one_off += [f"| cold: `chatbot --help` | {med('cli_help')} |",
                     f"| cold: `import chatbot` / `import chatbot.ui` / `import gradio` | {med('import_chatbot')} / "
                     f"{med('import_chatbot_ui')} / {med('import_gradio')} |"]
+    if results.get("chromadb_import_seconds_in_process") is not None:
+        one_off.append(f"| in the benchmark process, before any indexing clock: load the model / import chromadb | "
+                       f"{_n(results.get('model_load_seconds_in_process'), ' s')} / "
+                       f"{_n(results['chromadb_import_seconds_in_process'], ' s')} |")
     lines += one_off + [""]
 
     lt = results.get("load_test") or {}
