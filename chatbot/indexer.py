@@ -221,9 +221,9 @@ def sync(settings: Settings, embedder: Embedder, *, rebuild: bool = False, progr
         journal.write_text(f"{os.getpid()}\n")
         existed = settings.chroma_url is not None or settings.chroma_dir.exists()
         missing = not rebuild and not settings.chroma_url and _folder_problem(settings) == "missing"
-        # Opening (and checking, in a child process) overlaps reading the articles; a missing index is
-        # created while the first batch is embedded.
-        # Its notices wait until the articles' own, so the order of what is said never depends on timing.
+        # Opening the store (and checking it in a child process) overlaps reading the articles, and a
+        # missing index is created while the first batch is embedded. Its notices are held back until the
+        # store is needed, so the order of what is said never depends on timing.
         notices: list[str] = []
         opening = pool.submit(open_for_writing, settings, rebuild=rebuild, say=notices.append)
 
