@@ -286,7 +286,8 @@ class IndexRun:
             "overhead_ratio": round(total / bare, 3) if bare else None,
             "breakdown_seconds": {"model_encode_inside_pipeline": round(model, 2), "chroma_writes": round(writes, 2),
                                   "chroma_catalogue_reads": round(reads, 2),
-                                  "everything_else": round(total - model - writes - reads, 2)},
+                                  # writes run in a second thread, overlapping the model: not subtracted
+                                  "everything_else": round(total - model - reads, 2)},
             "pipeline_over_its_own_model_time": round(total / model, 3) if model else None,
             "embed_calls": self.recorder.calls,
             "loadavg_first_slice": s[0]["loadavg_before"], "loadavg_last_slice": s[-1]["loadavg_after"],
@@ -779,9 +780,10 @@ def markdown(results: dict) -> str:
                if ix(d, "overhead_ratio_builds") else "")),
         row("pipeline ÷ its own model time (same calls, immune to load changes)",
             lambda d: f"{ix(d, 'pipeline_over_its_own_model_time'):.2f}"),
-        row("…pipeline: model / Chroma writes / catalogue reads / rest", lambda d: " / ".join(
-            f"{ix(d, 'breakdown_seconds', k):,.1f} s" for k in ("model_encode_inside_pipeline", "chroma_writes",
-                                                               "chroma_catalogue_reads", "everything_else"))),
+        row("…pipeline: model / catalogue reads / rest; Chroma writes (a second thread, overlapping the model)", lambda d: " / ".join(
+            f"{ix(d, 'breakdown_seconds', k):,.1f} s" for k in ("model_encode_inside_pipeline", "chroma_catalogue_reads",
+                                                               "everything_else"))
+            + f"; {ix(d, 'breakdown_seconds', 'chroma_writes'):,.1f} s"),
         row("open the index (store + lexical index, no sync)", lambda d: _n(d.get("open_seconds"), " s")),
         row("retrieve p50 / p95 (warm, k=5, 100 queries)", lambda d: f"{d['latency']['p50_ms']} / {d['latency']['p95_ms']} ms"),
         row("one bare query embedding p50 / p95 (the floor)",

@@ -289,8 +289,9 @@ def _index_articles(get_store, embedder: Embedder, articles: list[Article], sett
     """Embed and store articles in batches of about `_BATCH_TEXTS` texts: one model call, one delete and
     one write per collection per batch (a Chroma call per article cost as much as the model).
 
-    `get_store()` returns the store, waiting for it to open: it is first called after the first batch
-    is embedded."""
+    A batch is written by a second thread while the next one is embedded, one write at a time and in
+    order, so a kill still leaves each article committed or visibly not. `get_store()` returns the
+    store, waiting for it to open: it is first called after the first batch is embedded."""
     bar = None
     if progress and articles:
         from tqdm import tqdm
@@ -299,9 +300,16 @@ def _index_articles(get_store, embedder: Embedder, articles: list[Article], sett
     embedded = 0
     batch: list[tuple[Article, list, list[str], list[str]]] = []
     texts = 0
+    writing = None
 
-    def flush():
-        nonlocal embedded, texts
+    def write(store: Store, rows: list[ArticleRows]) -> None:
+        store.delete_articles([r.record.doc_id for r in rows])
+        store.write_articles(rows)
+        if bar:
+            bar.update(len(rows))
+
+    def flush(writer: ThreadPoolExecutor):
+        nonlocal embedded, texts, writing
         flat = [t for _, _, chunk_texts, sentence_texts in batch for t in chunk_texts + sentence_texts]
         vectors = embedder.embed(flat) if flat else np.zeros((0, 0), np.float32)
         row = 0
@@ -318,25 +326,27 @@ def _index_articles(get_store, embedder: Embedder, articles: list[Article], sett
                                     sentence_texts, sentence_vectors,
                                     [stored_terms(article.title, c.text) for c in chunks], ANALYZER))
         store = get_store()
-        store.delete_articles([article.doc_id for article, *_ in batch])
-        store.write_articles(rows)
-        if bar:
-            bar.update(len(batch))
+        if writing is not None:
+            writing.result()  # the previous batch is written (or its error raised) before this one starts
+        writing = writer.submit(write, store, rows)
         embedded += len(flat)
         batch.clear()
         texts = 0
 
-    for article in articles:
-        chunks = chunk_article(article, max_chars=settings.chunk_chars, overlap=settings.overlap_sentences)
-        spans = sorted({s for chunk in chunks for s in chunk.sentences})
-        chunk_texts = [embed_text(article.title, c.text) for c in chunks]
-        sentence_texts = [article.text[s:e] for s, e in spans]
-        batch.append((article, chunks, chunk_texts, sentence_texts))
-        texts += len(chunk_texts) + len(sentence_texts)
-        if texts >= _BATCH_TEXTS:
-            flush()
-    if batch:
-        flush()
+    with ThreadPoolExecutor(1, thread_name_prefix="write-index") as writer:
+        for article in articles:
+            chunks = chunk_article(article, max_chars=settings.chunk_chars, overlap=settings.overlap_sentences)
+            spans = sorted({s for chunk in chunks for s in chunk.sentences})
+            chunk_texts = [embed_text(article.title, c.text) for c in chunks]
+            sentence_texts = [article.text[s:e] for s, e in spans]
+            batch.append((article, chunks, chunk_texts, sentence_texts))
+            texts += len(chunk_texts) + len(sentence_texts)
+            if texts >= _BATCH_TEXTS:
+                flush(writer)
+        if batch:
+            flush(writer)
+        if writing is not None:
+            writing.result()
     if bar:
         bar.close()
     return embedded

@@ -195,8 +195,10 @@ class Store:
         sentences = [(r.record.doc_id, span, text, v) for r in rows
                      for span, text, v in zip(r.sentences, r.sentence_texts, r.sentence_vectors)]
         if sentences:
+            # No documents: a sentence's text is its chunk's text at its offsets, and Chroma would build a
+            # full-text index of them that nothing searches (it was 70% of the indexer's write time).
             self._upsert(self.sentences, [sentence_id(doc_id, s, e) for doc_id, (s, e), _, _ in sentences],
-                         [v for *_, v in sentences], [text for _, _, text, _ in sentences],
+                         [v for *_, v in sentences], None,
                          [{"doc_id": doc_id, "start": s, "end": e} for doc_id, (s, e), _, _ in sentences])
         if rows:
             self._upsert(self.articles_col, [r.record.doc_id for r in rows], [r.vector for r in rows], None,
