@@ -88,7 +88,7 @@ class Archive:
         """The search engine over the opened store (opened, and indexed if allowed, on first use)."""
         with self._lock:
             if self._retriever is None:
-                if self.auto_index:
+                if self.auto_index and self.last_sync is None:  # once: `index()` may have synced already
                     self.last_sync = sync(self.settings, self.embedder, progress=self.progress, say=self.say)
                 store = Store(self.settings, create=False)
                 self._retriever = Retriever(store, self.embedder.embed)

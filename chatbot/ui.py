@@ -27,6 +27,7 @@ import html
 import importlib.util
 import os
 import re
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import asdict
@@ -661,6 +662,13 @@ def _auth(settings: Settings) -> tuple[str, str] | None:
     return user, password
 
 
+def _load_quietly(archive: Archive) -> None:
+    try:
+        archive.embedder.embed(["warm up"])
+    except Exception:  # the same error reaches the reader, worded, with the first question
+        pass
+
+
 def serve(settings: Settings | None = None) -> None:
     """Bring the index up to date, then serve the web chat until interrupted.
 
@@ -674,6 +682,9 @@ def serve(settings: Settings | None = None) -> None:
     settings = settings or Settings.from_env()
     auth = _auth(settings)
     archive = Archive(settings, say=print)
+    # The model loads while the index is brought up to date (a sync with nothing to do never needs it),
+    # so the first question does not wait for both one after the other.
+    threading.Thread(target=_load_quietly, args=(archive,), name="load-model", daemon=True).start()
     print(archive.index().summary())
     demo = create_app(archive)
     # Gradio's MCP tools call the app through a client that cannot log in, so behind a login they
