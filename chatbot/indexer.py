@@ -33,7 +33,7 @@ from .config import Settings
 from .embedding import Embedder
 from .errors import ChatbotError
 from .lexical import ANALYZER, stored_terms
-from .store import ArticleRows, IndexCorrupt, Store, StoredArticle, check_in_child, release
+from .store import ArticleRows, IndexCorrupt, Store, StoredArticle, check_in_child, release, remember_checked
 
 __all__ = ["SyncReport", "sync", "index_lock", "embed_text"]
 
@@ -253,6 +253,8 @@ def sync(settings: Settings, embedder: Embedder, *, rebuild: bool = False, progr
             report.embedded_texts = _index_articles(lambda: store, embedder, todo, settings, recipe,
                                                     progress=progress)
         report.chunks = store.count()
+        if report.changed:
+            remember_checked(settings)  # the next open need not check, in a child, the files just written
         journal.unlink()
     report.seconds = time.perf_counter() - started
     return report
@@ -278,7 +280,9 @@ def _plan(store: Store, articles: list[Article], recipe: str, report: SyncReport
             continue
         (report.updated if old else report.added).append(article.doc_id)
         todo.append(article)
-    leftovers = sorted((set(stored) | store.chunk_doc_ids()) - wanted)
+    # Chunks without a marker are left only by a run that stopped midway, and such a run leaves the journal.
+    orphans = store.chunk_doc_ids() if interrupted else set()
+    leftovers = sorted((set(stored) | orphans) - wanted)
     store.delete_articles(leftovers)
     report.removed.extend(doc_id for doc_id in leftovers if doc_id in stored)
     return todo

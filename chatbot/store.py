@@ -28,7 +28,7 @@ from .config import Settings
 from .errors import ChatbotError
 
 __all__ = ["Store", "StoredArticle", "StoredChunk", "ArticleRows", "IndexCorrupt", "encode_spans", "decode_spans",
-           "release", "check_in_child"]
+           "release", "check_in_child", "remember_checked"]
 
 _PAGE = 2000
 _WRITE_ROWS = 2000  # rows per write call, well under Chroma's limit (5,461 embedded)
@@ -314,9 +314,9 @@ def check_in_child(settings: Settings, *, timeout: float = 600.0) -> None:
     costs one Python start (a second or two), and only when a collection's vectors were persisted
     (`*/index_metadata.pickle`, written once a collection passes Chroma's `sync_threshold`, 1,000 rows
     by default); smaller collections are rebuilt from Chroma's SQLite log and checked in-process.
-    A check that passed is remembered (`.checked` in the index folder: the vector files' names, sizes
-    and modification times) and not repeated while those files are unchanged; reading never changes
-    them, so an archive that is only read pays for the child once.
+    A check that passed, or a sync that wrote the files and finished, is remembered (`.checked` in the
+    index folder: the vector files' names, sizes and modification times) and the check is not repeated
+    while those files are unchanged; reading never changes them.
 
     Raises:
         IndexCorrupt: the child could not read the index, crashed, or hung.
@@ -344,8 +344,20 @@ def check_in_child(settings: Settings, *, timeout: float = 600.0) -> None:
         remembered.unlink(missing_ok=True)
         raise IndexCorrupt(f"The index in {settings.index_dir} cannot be read ({failed} when searching it); "
                            "run `chatbot index --rebuild` to rebuild it from the articles.")
+    remember_checked(settings, fingerprint)
+
+
+def remember_checked(settings: Settings, fingerprint: str | None = None) -> None:
+    """Record the vector files as sound: after a check passed, or after this process wrote them whole.
+
+    A write that finished is as good a witness as a check: the files are what Chroma wrote, and a
+    later change to any of them (a kill mid-write, a tool, a copy) changes a size or a time.
+    """
+    if settings.chroma_url:
+        return
     try:
-        remembered.write_text(fingerprint, encoding="utf-8")
+        (settings.index_dir / ".checked").write_text(fingerprint or _vector_files_fingerprint(settings),
+                                                     encoding="utf-8")
     except OSError:  # a read-only index folder: check again next time
         pass
 

@@ -444,6 +444,20 @@ def test_a_passed_check_is_remembered_until_the_vector_files_change(world, tmp_p
     assert len(children) == 2 and not (tmp_path / "index" / ".checked").exists()
 
 
+def test_vector_files_an_indexer_just_wrote_are_not_checked_again(world, tmp_path, monkeypatch):
+    root, _, _ = world
+    shutil.copytree(root / "index-persisted", tmp_path / "index")
+    (tmp_path / "index" / ".checked").unlink(missing_ok=True)
+    result = run_cli(root / "articles-new", tmp_path / "index", "index", env=PERSIST)  # changes -> writes
+    assert_clean(result, "update")
+    assert "updated" in result.stdout
+    children = []
+    run = subprocess.run
+    monkeypatch.setattr(subprocess, "run", lambda *args, **kwargs: children.append(args) or run(*args, **kwargs))
+    check_in_child(Settings(articles_dir=root / "articles-new", index_dir=tmp_path / "index"))
+    assert children == []
+
+
 @pytest.mark.parametrize("fault", ["vector links out of range (crashes a reader)", "database garbage",
                                    "chroma folder replaced by a file"])
 def test_rebuild_always_recovers(world, tmp_path, fault):
