@@ -85,8 +85,8 @@ class ArticleRows:
     sentences: list[tuple[int, int]]
     sentence_texts: list[str]
     sentence_vectors: np.ndarray
-    chunk_terms: list[str] | None = None
-    analyzer: str = ""
+    chunk_terms: list[str]
+    analyzer: str
 
 
 def encode_spans(spans) -> str:
@@ -158,10 +158,6 @@ class Store:
                                               int(meta["chunks"]), meta.get("recipe", ""))
         return found
 
-    def delete_article(self, doc_id: str) -> None:
-        """Remove an article: marker first, so a crash midway leaves it visibly uncommitted."""
-        self.delete_articles([doc_id])
-
     def delete_articles(self, doc_ids: list[str]) -> None:
         """Remove several articles: all their markers first, then their sentences, then their chunks.
 
@@ -183,14 +179,12 @@ class Store:
         Markers go last, so an interruption leaves every article of the batch either committed or
         visibly uncommitted (`sync` deletes and re-embeds those). Delete old rows first (`delete_articles`).
         """
-        chunks = [(r, c, v, terms) for r in rows
-                  for c, v, terms in zip(r.chunks, r.chunk_vectors, r.chunk_terms or [None] * len(r.chunks))]
+        chunks = [(r, c, v, terms) for r in rows for c, v, terms in zip(r.chunks, r.chunk_vectors, r.chunk_terms)]
         if chunks:
             self._upsert(self.chunks, [c.id for _, c, _, _ in chunks], [v for _, _, v, _ in chunks],
                          [c.text for _, c, _, _ in chunks],
                          [{"doc_id": r.record.doc_id, "index": c.index, "start": c.start, "end": c.end,
-                           "sentences": encode_spans(c.sentences),
-                           **({"terms": terms, "analyzer": r.analyzer} if terms is not None else {})}
+                           "sentences": encode_spans(c.sentences), "terms": terms, "analyzer": r.analyzer}
                           for r, c, _, terms in chunks])
         sentences = [(r.record.doc_id, span, text, v) for r in rows
                      for span, text, v in zip(r.sentences, r.sentence_texts, r.sentence_vectors)]
