@@ -123,6 +123,20 @@ def parse_article(doc_id: str, text: str, sha256: str | None = None) -> Article:
     )
 
 
+def require_folder(folder: Path) -> Path:
+    """The articles folder as a Path.
+
+    Raises:
+        ChatbotError: when the folder does not exist.
+    """
+    from .errors import ChatbotError
+
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ChatbotError(f"The articles folder {folder} does not exist; create it or set CHATBOT_ARTICLES.")
+    return folder
+
+
 def load_articles(folder: Path, *, max_bytes: int = 20 * 1024 * 1024) -> LoadResult:
     """Load every `*.txt` file of `folder`, skipping unusable files with a reason.
 
@@ -136,11 +150,7 @@ def load_articles(folder: Path, *, max_bytes: int = 20 * 1024 * 1024) -> LoadRes
     Raises:
         ChatbotError: when the folder does not exist.
     """
-    from .errors import ChatbotError
-
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise ChatbotError(f"The articles folder {folder} does not exist; create it or set CHATBOT_ARTICLES.")
+    folder = require_folder(folder)
     articles, skipped = [], []
     for path in sorted(folder.glob("*.txt")):
         try:

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .articles import Article, load_articles
+from .articles import Article, load_articles, require_folder
 from .chunking import chunk_article
 from .config import Settings
 from .embedding import Embedder
@@ -125,21 +125,22 @@ def index_lock(settings: Settings, *, wait: float = 30.0, say=print):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def open_for_writing(settings: Settings, *, rebuild: bool = False, say=print) -> tuple[Store, str | None]:
+def open_for_writing(settings: Settings, *, rebuild: bool = False, problem: str | None = None,
+                     say=print) -> tuple[Store, str | None]:
     """Open the store for the indexer: wiped for `rebuild`, checked, and moved aside when unreadable.
 
-    A missing embedded index is created without a word: `sync` says so.
+    `problem` is what `_folder_problem` found in the embedded folder. A missing embedded index is
+    created without a word: `sync` says so.
 
     Returns:
         The store and, when it was started afresh, why.
     """
-    reason = problem = None
+    reason = None
     if rebuild:
         reason = "rebuild requested"
         _wipe(settings)
     elif not settings.chroma_url:
         _discard(settings.index_dir / "chroma.old")
-        problem = _folder_problem(settings)
         if problem == "missing":
             release(settings)  # this process may still hold Chroma's handles on a folder deleted since
     try:
@@ -211,21 +212,20 @@ def sync(settings: Settings, embedder: Embedder, *, rebuild: bool = False, progr
         What was added, updated, removed and skipped.
     """
     started = time.perf_counter()
-    if not settings.articles_dir.is_dir():
-        raise ChatbotError(f"The articles folder {settings.articles_dir} does not exist; create it or set "
-                           "CHATBOT_ARTICLES.")
+    require_folder(settings.articles_dir)  # before the lock creates the index folder
     report = SyncReport()
     with index_lock(settings, say=say), ThreadPoolExecutor(1, thread_name_prefix="open-index") as pool:
         journal = settings.index_dir / ".unfinished"
         interrupted = journal.exists()
         journal.write_text(f"{os.getpid()}\n")
         existed = settings.chroma_url is not None or settings.chroma_dir.exists()
-        missing = not rebuild and not settings.chroma_url and _folder_problem(settings) == "missing"
+        problem = None if rebuild or settings.chroma_url else _folder_problem(settings)
+        missing = problem == "missing"
         # Opening the store (and checking it in a child process) overlaps reading the articles, and a
         # missing index is created while the first batch is embedded. Its notices are held back until the
         # store is needed, so the order of what is said never depends on timing.
         notices: list[str] = []
-        opening = pool.submit(open_for_writing, settings, rebuild=rebuild, say=notices.append)
+        opening = pool.submit(open_for_writing, settings, rebuild=rebuild, problem=problem, say=notices.append)
 
         def opened() -> tuple[Store, str | None]:
             result = opening.result()
