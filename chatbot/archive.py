@@ -133,7 +133,13 @@ class Archive:
         Returns:
             Evidence per passage, best first.
         """
-        question = clean_question(_scrub(question), limit=self.settings.max_question_chars)
+        return self._search(self._clean(question), k=k, history=history)
+
+    def _clean(self, question: str) -> str:
+        return clean_question(_scrub(question), limit=self.settings.max_question_chars)
+
+    def _search(self, question: str, *, k: int, history) -> list[Evidence]:
+        """`evidence` for a question already cleaned."""
         turns = normalize_history(_scrub(history))[-_HISTORY_TURNS:]
         query = self._followup_query(question, turns) if turns and is_followup(question) else build_query(question)
         return self.retriever.search(query, k=max(int(k), 1))
@@ -183,8 +189,8 @@ class Archive:
         Raises:
             ChatbotError: empty question, or no usable index.
         """
-        cleaned = clean_question(_scrub(question), limit=self.settings.max_question_chars)
-        return compose(cleaned, self.evidence(cleaned, k=k, history=history), self.thresholds)
+        cleaned = self._clean(question)
+        return compose(cleaned, self._search(cleaned, k=k, history=history), self.thresholds)
 
 
 def _scrub(value):
