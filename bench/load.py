@@ -57,18 +57,7 @@ LOGS = BENCH / "results" / "tmp"
 REQUEST_TIMEOUT = 60.0
 
 sys.path.insert(0, str(BENCH))
-from probe import peak_rss_mb  # noqa: E402
-
-
-def _rss_mb(pid: int) -> float | None:
-    try:
-        with open(f"/proc/{pid}/status") as handle:
-            for line in handle:
-                if line.startswith("VmRSS:"):
-                    return round(int(line.split()[1]) / 1024, 1)
-    except OSError:
-        return None
-    return None
+from probe import peak_rss_mb, rss_mb  # noqa: E402
 
 
 def percentile(values: list[float], q: float) -> float | None:
@@ -340,7 +329,7 @@ def run_load_test(folder: Path, *, reference_archive=None, sessions: int = 16, s
         warm.predict("Which judge threw out the primary?", [], 5, api_name="/ask")
         warm.close()
         result["first_answer_seconds"] = round(time.perf_counter() - started, 2)
-        result["rss_mb_before_load"] = _rss_mb(process.pid)
+        result["rss_mb_before_load"] = rss_mb(process.pid)
         log(f"  server up in {up} s, first answer {result['first_answer_seconds']} s; {sessions} sessions for "
             f"{seconds:.0f} s (queue concurrency {result['queue_concurrency']})…")
         tally = Tally(max_requests)
@@ -354,7 +343,7 @@ def run_load_test(folder: Path, *, reference_archive=None, sessions: int = 16, s
             thread.start()
         hard_stop = deadline + 3 * REQUEST_TIMEOUT
         while any(t.is_alive() for t in threads) and time.monotonic() < hard_stop:
-            rss = _rss_mb(process.pid)
+            rss = rss_mb(process.pid)
             if rss:
                 rss_samples.append(rss)
             time.sleep(0.5)

@@ -25,10 +25,19 @@ START = time.perf_counter()
 
 def peak_rss_mb(pid: int | str = "self") -> float | None:
     """Peak resident set size of a process in MiB (VmHWM), or None where /proc does not say."""
+    return _status_mb(pid, "VmHWM")
+
+
+def rss_mb(pid: int | str = "self") -> float | None:
+    """Current resident set size of a process in MiB (VmRSS), or None where /proc does not say."""
+    return _status_mb(pid, "VmRSS")
+
+
+def _status_mb(pid: int | str, field: str) -> float | None:
     try:
         with open(f"/proc/{pid}/status") as handle:
             for line in handle:
-                if line.startswith("VmHWM:"):
+                if line.startswith(f"{field}:"):
                     return round(int(line.split()[1]) / 1024, 1)
     except OSError:
         return None

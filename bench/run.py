@@ -74,7 +74,7 @@ BARE_FRACTION = float(os.environ.get("BENCH_BARE_FRACTION", "0.25"))
 sys.path.insert(0, str(BENCH))
 import load  # noqa: E402
 import synth  # noqa: E402
-from probe import peak_rss_mb  # noqa: E402
+from probe import peak_rss_mb, rss_mb  # noqa: E402
 
 T0 = time.perf_counter()
 
@@ -547,7 +547,7 @@ def web_stage(label: str, folder: Path, timeout: float = 300) -> dict:
                                    else f"no answer within {timeout} s")
                 return result
             result["seconds_to_connect"] = round(time.perf_counter() - started, 2)
-            result["rss_mb_before_first_question"] = _rss_mb(process.pid)
+            result["rss_mb_before_first_question"] = rss_mb(process.pid)
             answer = client.predict(COLD_QUESTION, [], 5, api_name="/ask")
             result["seconds_to_first_answer"] = round(time.perf_counter() - started, 2)
             result["answer_excerpt"] = str(answer.get("text") if isinstance(answer, dict) else answer)[:200]
@@ -566,14 +566,6 @@ def web_stage(label: str, folder: Path, timeout: float = 300) -> dict:
             result.setdefault("peak_rss_mb", peak_rss_mb(process.pid))
             load.stop_server(process)
         return result
-
-
-def _rss_mb(pid: int) -> float | None:
-    try:
-        with open(f"/proc/{pid}/status") as handle:
-            return next(round(int(line.split()[1]) / 1024, 1) for line in handle if line.startswith("VmRSS:"))
-    except (OSError, StopIteration):
-        return None
 
 
 # -- the framework baseline ---------------------------------------------------------------------------
