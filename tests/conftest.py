@@ -123,12 +123,21 @@ def real_embedder():
     return embedder
 
 
+def seeded_archive(root: Path, embedder, *, extra: dict[str, str] | None = None, **settings) -> Archive:
+    """The seed articles, plus `extra` files (name -> text), copied to `root/articles` and indexed in `root/index`.
+
+    `settings` are further `Settings` fields (e.g. `chroma_url`).
+    """
+    shutil.copytree(SEEDS, root / "articles")
+    for name, text in (extra or {}).items():
+        (root / "articles" / name).write_text(text, encoding="utf-8")
+    archive = Archive(Settings(articles_dir=root / "articles", index_dir=root / "index", **settings),
+                      embedder=embedder, say=lambda message: None)
+    archive.index()
+    return archive
+
+
 @pytest.fixture(scope="session")
 def real_archive(tmp_path_factory, real_embedder) -> Archive:
     """The seed articles indexed with the real model in an embedded Chroma, shared by read-only tests."""
-    root = tmp_path_factory.mktemp("real")
-    shutil.copytree(SEEDS, root / "articles")
-    archive = Archive(Settings(articles_dir=root / "articles", index_dir=root / "index"), embedder=real_embedder,
-                      say=lambda message: None)
-    archive.index()
-    return archive
+    return seeded_archive(tmp_path_factory.mktemp("real"), real_embedder)

@@ -12,7 +12,7 @@ import pytest
 import chatbot
 from chatbot import Archive, ChatbotError, Settings
 
-from conftest import SEEDS, free_port
+from conftest import SEEDS, free_port, seeded_archive
 
 pytestmark = pytest.mark.model
 
@@ -44,15 +44,8 @@ def chroma_server(tmp_path_factory):
 
 @pytest.fixture(scope="module", params=["embedded", "server"])
 def archive(request, tmp_path_factory, real_embedder):
-    root = tmp_path_factory.mktemp(request.param)
-    shutil.copytree(SEEDS, root / "articles")
-    settings = Settings(articles_dir=root / "articles", index_dir=root / "index")
-    if request.param == "server":
-        settings = Settings(articles_dir=root / "articles", index_dir=root / "index",
-                            chroma_url=request.getfixturevalue("chroma_server")[0])
-    archive = Archive(settings, embedder=real_embedder, say=lambda m: None)
-    archive.index()
-    return archive
+    server = {"chroma_url": request.getfixturevalue("chroma_server")[0]} if request.param == "server" else {}
+    return seeded_archive(tmp_path_factory.mktemp(request.param), real_embedder, **server)
 
 
 def test_retrieve_returns_exact_cited_passages_best_first(archive):

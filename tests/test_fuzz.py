@@ -17,16 +17,15 @@ tries the same inputs.
 from __future__ import annotations
 
 import re
-import shutil
 import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chatbot import Answer, Archive, ChatbotError, Passage, Settings
+from chatbot import Answer, Archive, ChatbotError, Passage
 from chatbot.answer import NOT_FOUND, is_instruction
-from conftest import SEEDS, FakeEmbedder
+from conftest import SEEDS, FakeEmbedder, seeded_archive
 
 FUZZ = settings(deadline=None, derandomize=True, database=None, print_blob=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -69,12 +68,7 @@ def texts() -> dict[str, str]:
 @pytest.fixture(scope="module")
 def fake_seed_archive(tmp_path_factory) -> Archive:
     """The seed articles indexed with the fake embedder (module-scoped: Hypothesis reruns the test body)."""
-    root = tmp_path_factory.mktemp("fuzz")
-    shutil.copytree(SEEDS, root / "articles")
-    archive = Archive(Settings(articles_dir=root / "articles", index_dir=root / "index"), embedder=FakeEmbedder(),
-                      say=lambda message: None)
-    archive.index()
-    return archive
+    return seeded_archive(tmp_path_factory.mktemp("fuzz"), FakeEmbedder())
 
 
 def flat(text: str) -> str:
@@ -202,13 +196,7 @@ SEED_QUESTIONS = [
 
 @pytest.fixture(scope="module")
 def hostile_archive(tmp_path_factory, real_embedder) -> Archive:
-    root = tmp_path_factory.mktemp("hostile")
-    shutil.copytree(SEEDS, root / "articles")
-    (root / "articles" / "zz_hostile.txt").write_text(HOSTILE, encoding="utf-8")
-    archive = Archive(Settings(articles_dir=root / "articles", index_dir=root / "index"), embedder=real_embedder,
-                      say=lambda message: None)
-    archive.index()
-    return archive
+    return seeded_archive(tmp_path_factory.mktemp("hostile"), real_embedder, extra={"zz_hostile.txt": HOSTILE})
 
 
 @pytest.mark.model

@@ -15,15 +15,13 @@ os.environ["HF_HUB_OFFLINE"] = "1"
 import asyncio  # noqa: E402
 import html  # noqa: E402
 import json  # noqa: E402
-import shutil  # noqa: E402
 import urllib.request  # noqa: E402
-from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 from gradio_client import Client  # noqa: E402
 
-from conftest import free_port  # noqa: E402
-from chatbot import Archive, Settings  # noqa: E402
+from conftest import free_port, seeded_archive  # noqa: E402
+from chatbot import Archive  # noqa: E402
 from chatbot.answer import NOT_FOUND  # noqa: E402
 from chatbot.ui import EXAMPLES, create_app  # noqa: E402
 
@@ -31,7 +29,6 @@ pytestmark = [pytest.mark.model,
               pytest.mark.filterwarnings("ignore:.*no_silent_downcasting"),
               pytest.mark.filterwarnings("ignore:The copy keyword is deprecated")]
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 JUDGE = "Which judge threw out the primary?"
 VOTES = "How many votes did Ganim win the September primary by?"
 FOLLOW_UP = "Who nominated him?"
@@ -39,12 +36,7 @@ FOLLOW_UP = "Who nominated him?"
 
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory, real_embedder) -> Archive:
-    root = tmp_path_factory.mktemp("ui_api")
-    shutil.copytree(SEEDS, root / "articles")
-    archive = Archive(Settings(articles_dir=root / "articles", index_dir=root / "index"), embedder=real_embedder,
-                      say=lambda message: None)
-    archive.index()
-    return archive
+    return seeded_archive(tmp_path_factory.mktemp("ui_api"), real_embedder)
 
 
 @pytest.fixture(scope="module")

@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO, SEEDS, free_port
+from conftest import REPO, free_port, seeded_archive
 
 pytestmark = [pytest.mark.browser, pytest.mark.model,
               pytest.mark.filterwarnings("ignore:.*no_silent_downcasting"),
@@ -50,7 +49,7 @@ if not Path(CHROMIUM).exists():
 
 from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
 
-from chatbot import Archive, Settings  # noqa: E402
+from chatbot import Archive  # noqa: E402
 from chatbot.ui import EXAMPLES, create_app  # noqa: E402
 
 expect.set_options(timeout=WAIT)
@@ -58,13 +57,7 @@ expect.set_options(timeout=WAIT)
 
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory, real_embedder) -> Archive:
-    root = tmp_path_factory.mktemp("ui_browser")
-    shutil.copytree(SEEDS, root / "articles")
-    (root / "articles" / "900_hostile.txt").write_text(HOSTILE, encoding="utf-8")
-    archive = Archive(Settings(articles_dir=root / "articles", index_dir=root / "index"), embedder=real_embedder,
-                      say=lambda message: None)
-    archive.index()
-    return archive
+    return seeded_archive(tmp_path_factory.mktemp("ui_browser"), real_embedder, extra={"900_hostile.txt": HOSTILE})
 
 
 @pytest.fixture(scope="module")
