@@ -3,8 +3,9 @@
 The answer quotes the best sentence of the best-ranked passage (of the first three, the best-ranked
 one holding a date, number, age or duration when the question wants one), verbatim, with its `[1]`
 marker. Another article saying the same thing (most of its terms shared) is cited beside it; one
-saying the same thing with different numbers is reported as a disagreement and cited too. When the evidence is too weak the
-answer refuses plainly and makes no claim, offering the closest passages as suggestions.
+saying the same thing with different numbers is reported as a disagreement and cited too. When the
+evidence is too weak the answer refuses plainly and makes no claim, offering the closest passages as
+suggestions.
 
 The refusal rule is explainable: refuse text that tries to instruct the bot; refuse a question that
 wants a date, number, age or length of time when none of the three closest sentences holds one;
