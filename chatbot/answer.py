@@ -22,9 +22,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .lexical import terms
 from .retrieval import Evidence, Passage
-from .scoring import STRICT_TYPES, question_type
+from .scoring import STRICT_TYPES, overlap, question_type
 
 __all__ = ["Citation", "Answer", "Thresholds", "compose", "refusal", "is_instruction", "quoted", "NOT_FOUND"]
 
@@ -146,7 +145,7 @@ def compose(question: str, evidence: list[Evidence], thresholds: Thresholds = Th
         if other.passage.doc_id in {c.passage.doc_id for c in citations}:
             continue
         sentence = other.passage.highlight.strip()
-        if _overlap(lead_sentence, sentence) < 0.5:
+        if overlap(lead_sentence, sentence) < 0.5:
             continue
         citation = Citation(len(citations) + 1, other.passage)
         citations.append(citation)
@@ -156,14 +155,6 @@ def compose(question: str, evidence: list[Evidence], thresholds: Thresholds = Th
     for citation in differ:
         text += f" Another article differs: {' '.join(citation.quote.split())} [{citation.number}]"
     return Answer(question, text, tuple(citations), confidence=round(confidence, 4), reason="answered")
-
-
-def _overlap(a: str, b: str) -> float:
-    """Share of the shorter sentence's terms that the other has too."""
-    first, second = set(terms(a)), set(terms(b))
-    if not first or not second:
-        return 0.0
-    return len(first & second) / min(len(first), len(second))
 
 
 def _numbers(sentence: str) -> set[str]:

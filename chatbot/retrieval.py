@@ -3,8 +3,10 @@
 Three ranked lists are fused with reciprocal-rank fusion (RRF, k=60): chunks by vector similarity,
 chunks holding the sentences nearest to the query, and chunks by BM25 (with misspelt words repaired
 against the corpus). The fused candidates are then re-scored at the sentence level (`scoring.py`):
-a passage is as good as its best sentence, blended with its fused rank. No text is embedded here but
-the query: sentence vectors were stored at indexing time.
+a passage is as good as its best sentence, blended with its fused rank. A passage whose best sentence
+repeats a better-ranked one's (the same wire copy in two articles, a template sentence in a hundred)
+scores half, which moves it behind the passages that say something else: the first three are three
+different statements. No text is embedded here but the query: sentence vectors were stored at indexing time.
 
 What it leaves out: conversation handling (`conversation.py`), the wording of answers and the
 decision to refuse (`answer.py`).
@@ -18,7 +20,7 @@ import numpy as np
 
 from .conversation import Query
 from .lexical import ANALYZER, Bm25, lexical_text
-from .scoring import coverage, question_type, sentence_score, type_match
+from .scoring import coverage, overlap, question_type, sentence_score, type_match
 from .store import Store, StoredArticle, StoredChunk, sentence_id
 
 __all__ = ["Passage", "Evidence", "Retriever", "RRF_K"]
@@ -29,6 +31,8 @@ _RERANK = 12
 _BLEND = 0.5
 _ANSWERED = 0.5  # a follow-up asks for something new: the earlier turn's answer counts half
 _FUSION = (1.0, 1.0, 1.0)  # dense chunks, dense sentences, BM25
+_REPEAT = 0.7  # share of terms at which a best sentence repeats a better passage's (0.6-0.9 alike on golden)
+_REPEATED = 0.5  # a repeated statement's score is halved: it adds nothing to the passage it repeats
 
 
 @dataclass(frozen=True)
@@ -146,7 +150,7 @@ class Retriever:
             blended = _BLEND * fused[n] / (best_fused or 1.0) + (1 - _BLEND) * evidence.sentence_score
             results.append((blended, evidence))
         results.sort(key=lambda item: -item[0])
-        return [_with_score(evidence, score) for score, evidence in results[:k]]
+        return [_with_score(evidence, score) for score, evidence in _distinct_first(results)[:k]]
 
     def _best_sentence(self, n: int, weights, kind: str, question: str, sims: dict[str, float],
                        answered=frozenset()) -> Evidence:
@@ -170,6 +174,23 @@ class Retriever:
         passage = Passage(chunk.text, score, chunk.doc_id, article.title, article.date, chunk.start, chunk.end,
                           start, end, chunk.id)
         return Evidence(passage, dense, cover, match, score)
+
+
+def _distinct_first(results: list[tuple[float, Evidence]]) -> list[tuple[float, Evidence]]:
+    """The ranking with each repeated statement scored down (`_REPEATED`) and sorted again.
+
+    Example: best sentences "Cox said cameras caught a sedan." (0.9), "Tran said cameras caught a
+    sedan." (0.8), "The Gomes campaign released the video." (0.6) -> Cox 0.9, Gomes 0.6, Tran 0.4.
+    """
+    distinct, rescored = [], []
+    for score, evidence in results:
+        highlight = evidence.passage.highlight
+        if any(overlap(highlight, other) >= _REPEAT for other in distinct):
+            score *= _REPEATED
+        else:
+            distinct.append(highlight)
+        rescored.append((score, evidence))
+    return sorted(rescored, key=lambda item: -item[0])
 
 
 def _through_colon(chunk: StoredChunk, start: int, end: int) -> int:

@@ -18,7 +18,7 @@ import re
 
 from .lexical import STOPWORDS, stem, terms, words
 
-__all__ = ["STRICT_TYPES", "question_type", "coverage", "type_match", "names", "sentence_score", "WEIGHTS"]
+__all__ = ["STRICT_TYPES", "question_type", "coverage", "type_match", "names", "sentence_score", "overlap", "WEIGHTS"]
 
 WEIGHTS = {"dense": 0.55, "coverage": 0.35, "type": 0.10}
 
@@ -149,3 +149,15 @@ def coverage(query: dict[str, float], sentence: str, context: str, idf) -> float
 def sentence_score(dense: float, cover: float, kind_match: float) -> float:
     """The combined evidence that a sentence answers the question, in [0, 1]."""
     return WEIGHTS["dense"] * max(dense, 0.0) + WEIGHTS["coverage"] * cover + WEIGHTS["type"] * kind_match
+
+
+def overlap(first: str, second: str) -> float:
+    """Share of the shorter sentence's terms that the other sentence has too, in [0, 1].
+
+    Example: "Billy Cox said cameras caught a sedan." and "Kevin Tran said cameras caught a sedan."
+    share camera, caught and sedan of five terms each ("said" is a stopword) -> 0.6.
+    """
+    a, b = set(terms(first)), set(terms(second))
+    if not a or not b:
+        return 0.0
+    return len(a & b) / min(len(a), len(b))

@@ -1,6 +1,6 @@
-"""Pure parts of retrieval: how far the answering span reaches."""
+"""Pure parts of retrieval: how far the answering span reaches, and repeated statements ranked last."""
 
-from chatbot.retrieval import _through_colon
+from chatbot.retrieval import Evidence, Passage, _distinct_first, _through_colon
 from chatbot.store import StoredChunk
 
 
@@ -19,3 +19,25 @@ def test_other_sentences_and_the_last_one_stay_alone():
     c = chunk("He spoke. Then he left.")
     assert _through_colon(c, *c.sentences[0]) == c.sentences[0][1]
     assert _through_colon(c, *c.sentences[1]) == c.sentences[1][1]
+
+
+def ranked(*sentences: str) -> list[tuple[float, Evidence]]:
+    """Passages that are each one sentence, scored 1.0, 0.9, ... in the order given."""
+    results = []
+    for n, sentence in enumerate(sentences):
+        passage = Passage(sentence, 0.0, f"d{n}", "t", None, 0, len(sentence), 0, len(sentence), f"d{n}:0")
+        results.append((1.0 - n / 10, Evidence(passage, 0.5, 0.5, 0.0, 0.5)))
+    return results
+
+
+def test_a_statement_repeated_by_another_article_moves_behind_the_distinct_ones():
+    order = _distinct_first(ranked("Cox said cameras caught a sedan.", "Tran said cameras caught a sedan.",
+                                   "The Gomes campaign released the video.", "Ganim won the primary."))
+    assert [e.passage.doc_id for _, e in order] == ["d0", "d2", "d3", "d1"]
+    assert [score for score, _ in order] == [1.0, 0.8, 0.7, 0.45]
+
+
+def test_distinct_statements_keep_their_order():
+    order = _distinct_first(ranked("Clark tossed out the primary.", "Lamont nominated Clark in 2021.",
+                                   "Gomes lost the primary."))
+    assert [e.passage.doc_id for _, e in order] == ["d0", "d1", "d2"]
