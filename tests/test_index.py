@@ -7,6 +7,7 @@ import pytest
 from chatbot import Archive, ChatbotError, Settings
 from chatbot.indexer import index_lock
 from chatbot.lexical import Bm25, lexical_text
+from chatbot.store import Store
 
 
 def archive_for(tmp_path, articles_dir, embedder):
@@ -125,3 +126,13 @@ def test_opening_searches_the_terms_stored_at_indexing_exactly_as_if_analysed_af
 def test_terms_stored_by_another_analyzer_are_analysed_again(fake_archive):
     assert all(c.terms is None for c in fake_archive.retriever.store.all_chunks("terms-v0"))
     assert all(c.terms is None for c in fake_archive.retriever.store.all_chunks())
+
+
+def test_an_index_made_with_chromas_default_search_depth_is_given_ours_at_the_next_index(fake_archive):
+    store = fake_archive.retriever.store
+    for collection in (store.chunks, store.sentences, store.articles_col):
+        collection.modify(configuration={"hnsw": {"ef_search": 100}})
+    fake_archive.index()
+    reopened = Store(fake_archive.settings, create=False)
+    collections = (reopened.chunks, reopened.sentences, reopened.articles_col)
+    assert {c.configuration["hnsw"]["ef_search"] for c in collections} == {400}
