@@ -31,8 +31,12 @@ NOT_FOUND = "I couldn't find that in the articles."
 _KIND_WORDS = {"date": "a date or time", "number": "a number", "age": "an age", "duration": "a length of time"}
 _INSTRUCTION = re.compile(
     r"\b(ignore|disregard|forget|override)\b.{0,40}\b(instructions?|prompts?|rules|context|above|previous)\b"
-    r"|\b(system prompt|developer mode|jailbreak|you are now|act as|pretend to be|roleplay)\b"
-    r"|\b(reveal|print|show|repeat)\b.{0,30}\b(your|the) (prompt|instructions|rules)\b", re.I | re.S)
+    r"|\b(system prompt|system override|developer mode|jailbreak|you are now|you are no longer|act as|pretend to be|"
+    r"roleplay|from now on|new instructions)\b"
+    r"|\bno longer (limited|bound|restricted)\b"
+    r"|\b(reveal|print|show|repeat)\b.{0,30}\b(your|the) (prompt|instructions|rules)\b"
+    r"|^\W*(please\s+)?(write|compose|draft|generate|make up)\s+(me\s+)?(a|an|some)\s+"
+    r"(tweet|post|poem|story|essay|headline|song|joke|press release|speech)\b", re.I | re.S)
 
 
 @dataclass(frozen=True)
