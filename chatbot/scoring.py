@@ -5,9 +5,11 @@ Three kinds of evidence, each explainable on its own:
 - coverage: the share of the question's content terms, weighted by IDF, that the sentence (or, at half
   credit, its neighbouring sentences) contains;
 - answer type: a "when" question wants a date or time, "how many" a number, "how long" a duration,
-  "how old" an age, "who" a name the question does not already contain. The first four are strict
-  (`STRICT_TYPES`): an answer without one cannot be right. "How many votes" wants a number followed
-  by "votes" within four words, not any number; "how much did it cost" wants an amount of money.
+  "how old" an age, "who" a name the question does not already contain, "what did she say" a
+  quotation (a sentence about the speaker that quotes nothing is not what she said). The first four
+  are strict (`STRICT_TYPES`): an answer without one cannot be right. "How many votes" wants a
+  number followed by "votes" within four words, not any number; "how much did it cost" wants an
+  amount of money.
 
 What it leaves out: retrieval (which sentences to score) and the final wording (`answer.py`).
 """
@@ -37,6 +39,7 @@ _DURATION = re.compile(r"\b(\d[\d,.]*|an?|one|two|three|four|five|six|seven|eigh
                        r"(seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)\b|"
                        r"\b(seconds|minutes|hours|days|weeks|months|years|decades)\b", re.I)
 _AGE = re.compile(r"\b\d{1,3}(-year-old|\s+years?\s+old|-years-old)\b|\b(aged?|born)\b|[A-Z][a-z]+, \d{1,3},")
+_QUOTE = re.compile(r'[“”"]')
 STRICT_TYPES = frozenset({"date", "number", "age", "duration"})
 _COUNTED = re.compile(r"\bhow many\s+(?:more\s+|fewer\s+|other\s+|different\s+|separate\s+)?(\w+)(?:\s+(\w+))?", re.I)
 _NUMBER_WORD = re.compile(r"^(\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
@@ -47,10 +50,10 @@ _MONEY = re.compile(r"\$\s?\d|\b\d[\d,.]*\s*(dollars|million|billion|thousand)\b
 
 
 def question_type(question: str) -> str:
-    """The kind of answer a question wants: date, age, duration, number, person, place, reason, or other.
+    """The kind of answer a question wants: date, age, duration, number, person, quote, place, reason, or other.
 
     Example: "How many votes separated them?" -> "number"; "How long could it take?" -> "duration";
-    "Who nominated him?" -> "person".
+    "Who nominated him?" -> "person"; "What did Gomes say would continue?" -> "quote".
     """
     q = question.lower()
     if re.search(r"\bhow old\b|\bwhat age\b|\bwhat is (his|her|their) age\b", q):
@@ -63,6 +66,10 @@ def question_type(question: str) -> str:
         return "number"
     if re.search(r"\b(who|whom|whose)\b|\bwhich (judge|person|candidate|lawyer|attorney|official|man|woman)\b", q):
         return "person"
+    if re.search(r"^\W*(what|how)\b.*\b(say|said|says|tell|told|declare|declared|announce|announced|claim|claimed|write|"
+                 r"wrote|describe|described|call|called|promise|promised|pledge|pledged|vow|vowed|think|thinks|"
+                 r"blame|blames)\b|\baccording to\b", q):
+        return "quote"
     if re.search(r"\bwhere\b", q):
         return "place"
     if re.search(r"\b(why|reason)\b", q):
@@ -93,6 +100,8 @@ def type_match(kind: str, sentence: str, question: str) -> float:
     if kind == "person":
         asked = set(words(question))
         return 1.0 if any(not set(words(n)) <= asked for n in names(sentence)) else 0.0
+    if kind == "quote":
+        return 1.0 if _QUOTE.search(sentence) else 0.0
     if kind == "reason":
         return 1.0 if re.search(r"\b(because|after|since|due to|so that|in order to|reason)\b", sentence, re.I) else 0.0
     return 0.0

@@ -12,7 +12,10 @@ from chatbot.scoring import question_type, type_match
     ("When did Thomas hold her briefing?", "date"),
     ("Who nominated him?", "person"),
     ("Why couldn't the judge stop the election?", "reason"),
-    ("What did Gomes say?", "other"),
+    ("What did Gomes say?", "quote"),
+    ("How did Judge Clark describe the results?", "quote"),
+    ("Who said the videos don't lie?", "person"),
+    ("What did the judge order?", "other"),
 ])
 def test_question_type(question, kind):
     assert question_type(question) == kind
@@ -29,6 +32,8 @@ def test_question_type(question, kind):
     ("age", "The 64-year-old mayor spoke.", True),
     ("number", "Ganim won by 251 votes.", True),
     ("number", "Ganim won the primary.", False),
+    ("quote", "“Conceding, no,” Gomes said.", True),
+    ("quote", "Gomes spoke moments later to his supporters.", False),
 ])
 def test_type_match(kind, sentence, holds):
     assert type_match(kind, sentence, "question?") == (1.0 if holds else 0.0)
