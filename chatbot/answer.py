@@ -7,11 +7,13 @@ saying the same thing with different numbers is reported as a disagreement and c
 evidence is too weak the answer refuses plainly and makes no claim, offering the closest passages as
 suggestions.
 
-The refusal rule is explainable: refuse text that tries to instruct the bot; refuse a question that
-wants a date, number, age or length of time when none of the three closest sentences holds one;
-otherwise answer when the best sentence covers enough of the question's IDF-weighted terms and is
-close enough in meaning, or is very close in meaning alone. Its three thresholds were calibrated on the golden questions
-(`chatbot eval`) and are reported with their precision and recall.
+The refusal rule is explainable: refuse text that tries to instruct the bot; refuse a "when"
+question whose closest sentence says the time is not known yet ("No date has been set for a new
+primary."), quoting that sentence; refuse a question that wants a date, number, age or length of
+time when none of the three closest sentences holds one; otherwise answer when the best sentence
+covers enough of the question's IDF-weighted terms and is close enough in meaning, or is very close
+in meaning alone. Its three thresholds were calibrated on the golden questions (`chatbot eval`) and
+are reported with their precision and recall.
 
 What it leaves out: generating new wording (no generative model is available), and any claim that
 is not a quoted sentence of an article.
@@ -37,6 +39,12 @@ _INSTRUCTION = re.compile(
     r"|\b(reveal|print|show|repeat)\b.{0,30}\b(your|the) (prompt|instructions|rules)\b"
     r"|^\W*(please\s+)?(write|compose|draft|generate|make up)\s+(me\s+)?(a|an|some)\s+"
     r"(tweet|post|poem|story|essay|headline|song|joke|press release|speech)\b", re.I | re.S)
+
+# A sentence saying that a time is not known (yet), as opposed to giving one: for "when" questions.
+_UNKNOWN_TIME = re.compile(
+    r"\bno word (yet )?on when\b|\bno (date|time|timeline|timetable|schedule) has (yet )?been (set|given|announced)\b"
+    r"|\b(it is|it's|remains|is still) (unclear|unknown|not known) when\b|\bhas not (yet )?been (scheduled|set)\b", re.I)
+_NOT_KNOWN_REASON = "the closest sentence says the time is not known yet"
 
 
 @dataclass(frozen=True)
@@ -107,6 +115,8 @@ def refusal(question: str, evidence: list[Evidence], thresholds: Thresholds = Th
         return "the question asks the bot to follow instructions, which it does not do"
     if not evidence:
         return "nothing in the articles matches the question"
+    if _not_known(question, evidence, thresholds):
+        return _NOT_KNOWN_REASON
     kind = question_type(question)
     if kind in STRICT_TYPES and not any(e.type_match for e in evidence[:3]):
         return f"the question asks for {_KIND_WORDS[kind]} and none of the closest sentences gives one"
@@ -117,6 +127,19 @@ def refusal(question: str, evidence: list[Evidence], thresholds: Thresholds = Th
         return None
     return (f"the closest sentence covers {best.coverage:.0%} of the question's terms "
             f"at similarity {best.dense:.2f}")
+
+
+def _not_known(question: str, evidence: list[Evidence], thresholds: Thresholds) -> Evidence | None:
+    """For a "when" question, the best sentence when it is close and says the time is not known yet.
+
+    Example: "When is the new primary?" and "No date has been set for a new primary." -> that evidence.
+    """
+    if question_type(question) not in ("date", "duration"):
+        return None
+    best = max(evidence, key=lambda e: e.sentence_score)
+    if best.dense >= thresholds.dense and _UNKNOWN_TIME.search(best.passage.highlight):
+        return best
+    return None
 
 
 def compose(question: str, evidence: list[Evidence], thresholds: Thresholds = Thresholds()) -> Answer:
@@ -133,6 +156,11 @@ def compose(question: str, evidence: list[Evidence], thresholds: Thresholds = Th
     """
     confidence = max((e.sentence_score for e in evidence), default=0.0)
     why = refusal(question, evidence, thresholds)
+    if why == _NOT_KNOWN_REASON:  # say what the article says, and show it first
+        said = _not_known(question, evidence, thresholds)
+        others = tuple(e.passage for e in evidence if e is not said)
+        return Answer(question, f"The articles don't give that; one says: {quoted(said.passage.highlight)}", refused=True,
+                      suggestions=(said.passage, *others[:2]), confidence=round(confidence, 4), reason=why)
     if why:
         return Answer(question, NOT_FOUND, refused=True, suggestions=tuple(e.passage for e in evidence[:3]),
                       confidence=round(confidence, 4), reason=why)

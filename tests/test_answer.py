@@ -60,3 +60,13 @@ def test_a_question_wanting_a_number_or_date_is_refused_when_no_close_sentence_h
     dated = [near[0], evidence("c", "Thomas spoke Monday evening.", dense=0.5, cover=0.4, match=1.0)]
     answer = compose("When did Thomas speak?", dated)
     assert not answer.refused and answer.text.startswith("Thomas spoke Monday evening.")
+
+
+def test_a_when_question_whose_closest_sentence_says_no_date_is_set_is_refused_with_that_sentence():
+    unknown = evidence("b", "No date has been set for a new primary.", dense=0.7, cover=0.8, match=0.0)
+    dated = evidence("a", "A judge ordered a new primary in September.", dense=0.5, cover=0.4)
+    answer = compose("When is the new primary?", [dated, unknown])
+    assert answer.refused and answer.reason == "the closest sentence says the time is not known yet"
+    assert "No date has been set" in answer.text and answer.suggestions[0].doc_id == "b"
+    answer = compose("Which primary was thrown out?", [unknown])  # not asking when: an ordinary answer
+    assert not answer.refused and answer.text.startswith("No date has been set")
