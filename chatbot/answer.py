@@ -43,7 +43,8 @@ _INSTRUCTION = re.compile(
 # A sentence saying that a time is not known (yet), as opposed to giving one: for "when" questions.
 _UNKNOWN_TIME = re.compile(
     r"\bno word (yet )?on when\b|\bno (date|time|timeline|timetable|schedule) has (yet )?been (set|given|announced)\b"
-    r"|\b(it is|it's|remains|is still) (unclear|unknown|not known) when\b|\bhas not (yet )?been (scheduled|set)\b", re.I)
+    r"|\b(it is|it's|remains|is still) (unclear|unknown|not known) when\b"
+    r"|\bhas not (yet )?been (scheduled|set)\b", re.I)
 _NOT_KNOWN_REASON = "the closest sentence says the time is not known yet"
 
 
@@ -159,8 +160,9 @@ def compose(question: str, evidence: list[Evidence], thresholds: Thresholds = Th
     if why == _NOT_KNOWN_REASON:  # say what the article says, and show it first
         said = _not_known(question, evidence, thresholds)
         others = tuple(e.passage for e in evidence if e is not said)
-        return Answer(question, f"The articles don't give that; one says: {quoted(said.passage.highlight)}", refused=True,
-                      suggestions=(said.passage, *others[:2]), confidence=round(confidence, 4), reason=why)
+        text = f"The articles don't give that; one says: {quoted(said.passage.highlight)}"
+        return Answer(question, text, refused=True, suggestions=(said.passage, *others[:2]),
+                      confidence=round(confidence, 4), reason=why)
     if why:
         return Answer(question, NOT_FOUND, refused=True, suggestions=tuple(e.passage for e in evidence[:3]),
                       confidence=round(confidence, 4), reason=why)

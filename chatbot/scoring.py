@@ -66,9 +66,9 @@ def question_type(question: str) -> str:
         return "number"
     if re.search(r"\b(who|whom|whose)\b|\bwhich (judge|person|candidate|lawyer|attorney|official|man|woman)\b", q):
         return "person"
-    if re.search(r"^\W*(what|how)\b.*\b(say|said|says|tell|told|declare|declared|announce|announced|claim|claimed|write|"
-                 r"wrote|describe|described|call|called|promise|promised|pledge|pledged|vow|vowed|think|thinks|"
-                 r"blame|blames)\b|\baccording to\b", q):
+    if re.search(r"^\W*(what|how)\b.*\b(say|said|says|tell|told|declare|declared|announce|announced|claim|"
+                 r"claimed|write|wrote|describe|described|call|called|promise|promised|pledge|pledged|vow|vowed|"
+                 r"think|thinks|blame|blames)\b|\baccording to\b", q):
         return "quote"
     if re.search(r"\bwhere\b", q):
         return "place"
