@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from chatbot import Answer, Archive, ChatbotError, Passage
-from chatbot.answer import NOT_FOUND, is_instruction
+from chatbot.answer import NOT_FOUND, is_instruction, quoted
 from conftest import SEEDS, FakeEmbedder, seeded_archive
 
 FUZZ = settings(deadline=None, derandomize=True, database=None, print_blob=True,
@@ -105,8 +105,9 @@ def check_ask(archive: Archive, texts: dict[str, str], question, history) -> Non
         return
     assert isinstance(answer, Answer) and isinstance(answer.text, str) and answer.text
     assert 0.0 <= answer.confidence <= 1.0
-    if answer.refused:
-        assert answer.text == NOT_FOUND and answer.citations == ()
+    if answer.refused:  # the plain sentence, or the closest sentence saying a time is not known, quoted
+        assert answer.citations == ()
+        assert answer.text == NOT_FOUND or flat(answer.text).endswith(flat(quoted(answer.suggestions[0].highlight)))
     else:
         assert answer.citations and "[1]" in answer.text
         assert flat(answer.text).startswith(flat(answer.citations[0].quote))  # a quoted sentence, never made up
