@@ -12,8 +12,8 @@ question whose closest sentence says the time is not known yet ("No date has bee
 primary."), quoting that sentence; refuse a question that wants a date, number, age or length of
 time when none of the three closest sentences holds one; otherwise answer when the best sentence
 covers enough of the question's IDF-weighted terms and is close enough in meaning, or is very close
-in meaning alone. Its three thresholds were calibrated on the golden questions (`chatbot eval`) and
-are reported with their precision and recall.
+in meaning alone, or covers three quarters of the question's terms alone. Its four thresholds were
+calibrated on the golden questions (`chatbot eval`) and are reported with their precision and recall.
 
 What it leaves out: generating new wording (no generative model is available), and any claim that
 is not a quoted sentence of an article.
@@ -55,6 +55,7 @@ class Thresholds:
     coverage: float = 0.0
     dense: float = 0.35
     dense_alone: float = 0.62
+    coverage_alone: float = 0.75
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,7 @@ def refusal(question: str, evidence: list[Evidence], thresholds: Thresholds = Th
     if kind in STRICT_TYPES and not any(e.type_match for e in evidence[:3]):
         return f"the question asks for {_KIND_WORDS[kind]} and none of the closest sentences gives one"
     best = max(evidence, key=lambda e: e.sentence_score)
-    if best.dense >= thresholds.dense_alone:
+    if best.dense >= thresholds.dense_alone or best.coverage >= thresholds.coverage_alone:
         return None
     if best.coverage >= thresholds.coverage and best.dense >= thresholds.dense:
         return None

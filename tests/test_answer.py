@@ -50,6 +50,9 @@ def test_thresholds_decide():
     middling = [evidence("a", "Ganim won.", dense=0.5, cover=0.2)]
     assert not compose("Who won?", middling, Thresholds(coverage=0.1, dense=0.4, dense_alone=0.9)).refused
     assert compose("Who won?", middling, Thresholds(coverage=0.3, dense=0.4, dense_alone=0.9)).refused
+    covering = [evidence("a", "Lawyer Bill Bloss represented the challenger.", dense=0.3, cover=0.8)]
+    assert not compose("Who represented the challenger?", covering).refused  # covers nearly every term
+    assert compose("Who represented the challenger?", covering, Thresholds(coverage_alone=0.9)).refused
 
 
 def test_a_question_wanting_a_number_or_date_is_refused_when_no_close_sentence_has_one():
