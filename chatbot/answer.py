@@ -45,7 +45,6 @@ _UNKNOWN_TIME = re.compile(
     r"\bno word (yet )?on when\b|\bno (date|time|timeline|timetable|schedule) has (yet )?been (set|given|announced)\b"
     r"|\b(it is|it's|remains|is still) (unclear|unknown|not known) when\b"
     r"|\bhas not (yet )?been (scheduled|set)\b", re.I)
-_NOT_KNOWN_REASON = "the closest sentence says the time is not known yet"
 
 
 @dataclass(frozen=True)
@@ -113,35 +112,31 @@ def refusal(question: str, evidence: list[Evidence], thresholds: Thresholds = Th
 
     Example: best sentence with coverage 0.2 and similarity 0.41 -> "the articles do not cover ...".
     """
-    if is_instruction(question):
-        return "the question asks the bot to follow instructions, which it does not do"
-    if not evidence:
-        return "nothing in the articles matches the question"
-    if _not_known(question, evidence, thresholds):
-        return _NOT_KNOWN_REASON
-    kind = question_type(question)
-    if kind in STRICT_TYPES and not any(e.type_match for e in evidence[:3]):
-        return f"the question asks for {_KIND_WORDS[kind]} and none of the closest sentences gives one"
-    best = max(evidence, key=lambda e: e.sentence_score)
-    if best.dense >= thresholds.dense_alone or best.coverage >= thresholds.coverage_alone:
-        return None
-    if best.coverage >= thresholds.coverage and best.dense >= thresholds.dense:
-        return None
-    return (f"the closest sentence covers {best.coverage:.0%} of the question's terms "
-            f"at similarity {best.dense:.2f}")
+    return _judge(question, evidence, thresholds)[0]
 
 
-def _not_known(question: str, evidence: list[Evidence], thresholds: Thresholds) -> Evidence | None:
-    """For a "when" question, the best sentence when it is close and says the time is not known yet.
+def _judge(question: str, evidence: list[Evidence], thresholds: Thresholds) -> tuple[str | None, Evidence | None]:
+    """`refusal`'s reason, and the evidence saying the time is not known when that is the reason.
 
-    Example: "When is the new primary?" and "No date has been set for a new primary." -> that evidence.
+    Example: "When is the new primary?" and best sentence "No date has been set for a new primary."
+    -> ("the closest sentence says the time is not known yet", that evidence).
     """
-    if question_type(question) not in ("date", "duration"):
-        return None
+    if is_instruction(question):
+        return "the question asks the bot to follow instructions, which it does not do", None
+    if not evidence:
+        return "nothing in the articles matches the question", None
+    kind = question_type(question)
     best = max(evidence, key=lambda e: e.sentence_score)
-    if best.dense >= thresholds.dense and _UNKNOWN_TIME.search(best.passage.highlight):
-        return best
-    return None
+    if kind in ("date", "duration") and best.dense >= thresholds.dense and _UNKNOWN_TIME.search(best.passage.highlight):
+        return "the closest sentence says the time is not known yet", best
+    if kind in STRICT_TYPES and not any(e.type_match for e in evidence[:3]):
+        return f"the question asks for {_KIND_WORDS[kind]} and none of the closest sentences gives one", None
+    if best.dense >= thresholds.dense_alone or best.coverage >= thresholds.coverage_alone:
+        return None, None
+    if best.coverage >= thresholds.coverage and best.dense >= thresholds.dense:
+        return None, None
+    return (f"the closest sentence covers {best.coverage:.0%} of the question's terms "
+            f"at similarity {best.dense:.2f}"), None
 
 
 def compose(question: str, evidence: list[Evidence], thresholds: Thresholds = Thresholds()) -> Answer:
@@ -157,9 +152,8 @@ def compose(question: str, evidence: list[Evidence], thresholds: Thresholds = Th
         beside it; or a refusal with the closest passages as suggestions.
     """
     confidence = max((e.sentence_score for e in evidence), default=0.0)
-    why = refusal(question, evidence, thresholds)
-    if why == _NOT_KNOWN_REASON:  # say what the article says, and show it first
-        said = _not_known(question, evidence, thresholds)
+    why, said = _judge(question, evidence, thresholds)
+    if said:  # an article says the time is not known: quote it, and show it first
         others = tuple(e.passage for e in evidence if e is not said)
         text = f"The articles don't give that; one says: {quoted(said.passage.highlight)}"
         return Answer(question, text, refused=True, suggestions=(said.passage, *others[:2]),
