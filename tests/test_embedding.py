@@ -1,6 +1,7 @@
 """The model is the pinned one: tampered weights are refused with one sentence."""
 
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -35,3 +36,10 @@ def test_real_vectors_are_unit_length_and_similar_texts_are_close(real_embedder)
     assert vectors.shape == (3, 384)
     assert abs(float((vectors[0] ** 2).sum()) - 1) < 1e-4
     assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2]
+
+
+def test_the_vocabulary_is_the_models_whole_words_read_without_loading_it():
+    vocabulary = SentenceTransformerEmbedder().vocabulary()
+    assert {"night", "change", "ballot"} <= vocabulary
+    assert not {"ganim", "bridgport", "##s", "[CLS]"} & vocabulary
+    assert SentenceTransformerEmbedder(Path("/nonexistent")).vocabulary() == frozenset()

@@ -24,3 +24,12 @@ def test_misspelt_words_are_repaired_to_the_corpus_spelling():
     assert index.repair(stem("bridgport")) == "bridgeport"
     assert index.repair(stem("absentie")) == stem("absentee")
     assert index.repair("zzzzzz") is None
+
+
+def test_a_dictionary_word_is_never_repaired_into_another_word_only_into_its_own_forms():
+    index = Bm25(["a fight broke out", "absentee ballots in Bridgeport", "he will drop out"],
+                 dictionary=["night", "dropping"])
+    assert Bm25(["a fight broke out"]).repair("night") == "fight"  # without a dictionary, one edit away
+    assert index.repair("night") is None
+    assert index.repair(stem("dropping")) == "drop"
+    assert index.repair(stem("bridgport")) == "bridgeport"  # not a dictionary word: repaired
