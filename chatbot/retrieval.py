@@ -170,12 +170,13 @@ class Retriever:
         chunk = self.chunks[n]
         article = self.articles[chunk.doc_id]
         best = None
+        whole = f"{article.title} {chunk.text}" if any(w < 1.0 for w in weights.values()) else ""
         for position, (start, end) in enumerate(chunk.sentences):
             sentence = _slice(chunk, start, end)
             before = _slice(chunk, *chunk.sentences[position - 1]) if position else ""
             context = f"{article.title} {before}"
             dense = sims.get(sentence_id(chunk.doc_id, start, end), 0.0)
-            cover = coverage(weights, sentence, context, self.bm25.idf)
+            cover = coverage(weights, sentence, context, self.bm25.idf, whole)
             match = type_match(kind, sentence, question)
             score = sentence_score(dense, cover, match)
             if (chunk.doc_id, start, end) in answered:

@@ -44,37 +44,41 @@ STRICT_TYPES = frozenset({"date", "number", "age", "duration"})
 _COUNTED = re.compile(r"\bhow many\s+(?:more\s+|fewer\s+|other\s+|different\s+|separate\s+)?(\w+)(?:\s+(\w+))?", re.I)
 _NUMBER_WORD = re.compile(r"^(\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                           r"dozens?|hundreds?|thousands?|millions?|twenty|thirty|forty|fifty|several|both)$")
+# A count asked as a difference: "by how many votes", "won by how much", "what margin", "separated them".
+_MARGIN_ASKED = re.compile(r"\bby how\b|\bby\W*$|\bmargin\b|\bseparat|\bdifference\b|\b(ahead|behind|lead|trail)\w*\b|"
+                           r"\b(won|win|wins|beat|beaten|defeated|lost|lose)\b.*\bby\b|\bhow (close|narrow)\b", re.I)
 _MONEY_ASKED = re.compile(r"\bhow much\b.*\b(cost|costs|spend|spent|pay|paid|money|worth|price|fund|funds|budget|"
                           r"raise|raised|fine|fined|owe|owed)\b|\bhow much money\b", re.I)
 _MONEY = re.compile(r"\$\s?\d|\b\d[\d,.]*\s*(dollars|million|billion|thousand)\b|\bdollars\b", re.I)
 
 
+_KINDS = (  # checked in this order when two start at the same word
+    ("age", re.compile(r"\bhow old\b|\bwhat age\b|\bwhat is (his|her|their) age\b")),
+    ("duration", re.compile(r"\bhow (long|soon|quickly|fast)\b|\bfor how long\b")),
+    ("date", re.compile(r"\b(when|what (date|day|year|month|time)|which (date|day|year|month))\b")),
+    ("number", re.compile(r"\bhow (many|much|long|old)\b|\bwhat (number|percentage|margin)\b|\bby how\b")),
+    ("person", re.compile(r"\b(who|whom|whose)\b|\bwhich (judge|person|candidate|lawyer|attorney|official|man|woman)\b")),
+    ("quote", re.compile(r"^\W*(what|how)\b.*\b(say|said|says|tell|told|declare|declared|announce|announced|claim|"
+                         r"claimed|write|wrote|describe|described|call|called|promise|promised|pledge|pledged|vow|vowed|"
+                         r"think|thinks|blame|blames)\b|\baccording to\b")),
+    ("place", re.compile(r"\bwhere\b")),
+    ("reason", re.compile(r"\b(why|reason)\b")),
+)
+
+
 def question_type(question: str) -> str:
     """The kind of answer a question wants: date, age, duration, number, person, quote, place, reason, or other.
+
+    The question's first wh-phrase decides: "What did Ganim declare when he won?" wants what he
+    declared (a quote), not a date; "Why did the judge say who won?" wants a reason.
 
     Example: "How many votes separated them?" -> "number"; "How long could it take?" -> "duration";
     "Who nominated him?" -> "person"; "What did Gomes say would continue?" -> "quote".
     """
     q = question.lower()
-    if re.search(r"\bhow old\b|\bwhat age\b|\bwhat is (his|her|their) age\b", q):
-        return "age"
-    if re.search(r"\bhow (long|soon|quickly|fast)\b|\bfor how long\b", q):
-        return "duration"
-    if re.search(r"\b(when|what (date|day|year|month|time)|which (date|day|year|month))\b", q):
-        return "date"
-    if re.search(r"\bhow (many|much|long|old)\b|\bwhat (number|percentage|margin)\b|\bby how\b", q):
-        return "number"
-    if re.search(r"\b(who|whom|whose)\b|\bwhich (judge|person|candidate|lawyer|attorney|official|man|woman)\b", q):
-        return "person"
-    if re.search(r"^\W*(what|how)\b.*\b(say|said|says|tell|told|declare|declared|announce|announced|claim|"
-                 r"claimed|write|wrote|describe|described|call|called|promise|promised|pledge|pledged|vow|vowed|"
-                 r"think|thinks|blame|blames)\b|\baccording to\b", q):
-        return "quote"
-    if re.search(r"\bwhere\b", q):
-        return "place"
-    if re.search(r"\b(why|reason)\b", q):
-        return "reason"
-    return "other"
+    found = [(match.start(), order, kind) for order, (kind, pattern) in enumerate(_KINDS)
+             if (match := pattern.search(q))]
+    return min(found)[2] if found else "other"
 
 
 def names(text: str) -> list[str]:
@@ -95,7 +99,7 @@ def type_match(kind: str, sentence: str, question: str) -> float:
             return 1.0 if _MONEY.search(sentence) else 0.0
         counted = _counted(question)
         if counted:
-            return 1.0 if _counts(sentence, counted) else 0.0
+            return 1.0 if _counts(sentence, counted, margins=bool(_MARGIN_ASKED.search(question))) else 0.0
         return 1.0 if _NUMBER.search(sentence) else 0.0
     if kind == "person":
         asked = set(words(question))
@@ -115,27 +119,38 @@ def _counted(question: str) -> set[str]:
     return {stem(w) for w in words(" ".join(g for g in match.groups() if g)) if w not in STOPWORDS}
 
 
-def _counts(sentence: str, counted: set[str], window: int = 4) -> bool:
+def _counts(sentence: str, counted: set[str], window: int = 4, *, margins: bool = True) -> bool:
     """True when a number in `sentence` is followed within `window` words by one of the counted stems.
 
-    Example: counted {"vote"}: "Ganim won by 251 votes." -> True; "the Sept. 12 primary" -> False.
+    A number after "by" is a margin ("won by 251 votes"): it counts only when `margins` is true,
+    since "How many votes did he get?" asks for a total that a margin does not give.
+
+    Example: counted {"vote"}: "Ganim won by 251 votes." -> True (False without margins);
+    "the Sept. 12 primary" -> False.
     """
     tokens = words(sentence)
     stems = [stem(t) for t in tokens]
     for position, token in enumerate(tokens):
+        if not margins and position and tokens[position - 1] == "by":
+            continue
         if _NUMBER_WORD.match(token) and counted & set(stems[position + 1:position + 1 + window]):
             return True
     return False
 
 
-def coverage(query: dict[str, float], sentence: str, context: str, idf) -> float:
+def coverage(query: dict[str, float], sentence: str, context: str, idf, passage: str = "") -> float:
     """IDF-weighted share of query terms found in `sentence`, with half credit for `context`.
+
+    Terms from earlier turns (weight below 1) say what the conversation is about, not what this
+    question asks: they count in full anywhere in `passage`, so they choose the passage and leave
+    the choice of its sentence to the question's own terms.
 
     Args:
         query: term -> weight (the question's own terms weigh 1.0, terms from earlier turns less).
         sentence: the candidate sentence.
         context: neighbouring text of the same article (for "he", "it" and the like).
         idf: a function term -> inverse document frequency.
+        passage: the whole passage with its title (for the earlier turns' terms).
 
     Returns:
         A number in [0, 1]. Example: query {"judge": 1, "nominat": 1}, sentence "Clark was nominated
@@ -144,11 +159,12 @@ def coverage(query: dict[str, float], sentence: str, context: str, idf) -> float
     if not query:
         return 0.0
     in_sentence, in_context = set(terms(sentence)), set(terms(context))
+    in_passage = set(terms(passage)) if passage else set()
     total = found = 0.0
     for term, weight in query.items():
         mass = idf(term) * weight
         total += mass
-        if term in in_sentence:
+        if term in in_sentence or (weight < 1.0 and term in in_passage):
             found += mass
         elif term in in_context:
             found += mass / 2

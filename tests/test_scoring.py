@@ -2,7 +2,8 @@
 
 import pytest
 
-from chatbot.scoring import question_type, type_match
+from chatbot.lexical import Bm25, terms
+from chatbot.scoring import coverage, question_type, type_match
 
 
 @pytest.mark.parametrize("question, kind", [
@@ -16,6 +17,9 @@ from chatbot.scoring import question_type, type_match
     ("How did Judge Clark describe the results?", "quote"),
     ("Who said the videos don't lie?", "person"),
     ("What did the judge order?", "other"),
+    ("What did Ganim declare when he claimed victory?", "quote"),  # the first wh-phrase decides, not "when"
+    ("Why did the judge say he couldn't tell who won?", "reason"),
+    ("Within how many days must they meet?", "number"),
 ])
 def test_question_type(question, kind):
     assert question_type(question) == kind
@@ -48,7 +52,22 @@ def test_type_match(kind, sentence, holds):
     ("How much did the new election cost?", "The election cost the city $1.2 million.", True),
     ("How much did the new election cost?", "It was the fourth election in a year.", False),
     ("How much of the vote did he get?", "He got 52 percent.", True),  # "how much" without money: any number
+    ("How many votes did he get?", "Ganim won by 251 votes.", False),  # a margin is not a total
+    ("How many votes did he get?", "Ganim got 12,004 votes.", True),
+    ("How many votes did he win by?", "Ganim won by 251 votes.", True),
+    ("How many votes did Ganim beat Gomes by?", "Ganim won by 251 votes.", True),
 ])
 def test_a_count_wants_a_number_of_the_counted_thing_and_a_cost_wants_money(question, sentence, holds):
     assert question_type(question) == "number"
     assert type_match("number", sentence, question) == (1.0 if holds else 0.0)
+
+
+def test_earlier_turns_terms_count_anywhere_in_the_passage_and_the_question_chooses_the_sentence():
+    index = Bm25(["gomes lawyer bloss", "videos showed misconduct", "videos lie"])
+    # "What did he say the videos showed?" after "Who was Gomes's lawyer?"
+    query = {**{t: 0.4 for t in terms("lawyer Bloss")}, **{t: 1.0 for t in terms("videos showed")}}
+    passage = "Lawyer Bill Bloss spoke. The videos showed misconduct. The videos don't lie, said Bloss."
+    showed = coverage(query, "The videos showed misconduct.", "", index.idf, passage)
+    lie = coverage(query, "The videos don't lie, said Bloss.", "", index.idf, passage)
+    assert showed == 1.0 > lie
+    assert coverage(query, "The videos showed misconduct.", "", index.idf) < 1.0  # without the passage
