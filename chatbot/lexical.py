@@ -108,7 +108,7 @@ class Bm25:
     def __init__(self, documents: list[str], *, k1: float = 1.2, b: float = 0.75,
                  analysed: list[tuple[str, ...] | None] | None = None, dictionary=()):
         self.k1, self.b = k1, b
-        self.dictionary = frozenset(stem(w) for w in dictionary)
+        self.dictionary = frozenset(dictionary) | {stem(w) for w in dictionary}  # words and their stems
         self.postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
         self.lengths: list[int] = []
         analysed = analysed or [None] * len(documents)

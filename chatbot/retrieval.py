@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .conversation import Query
-from .lexical import ANALYZER, Bm25, lexical_text
+from .lexical import ANALYZER, Bm25, lexical_text, stem, words
 from .scoring import coverage, overlap, question_type, sentence_score, type_match
 from .store import Store, StoredArticle, StoredChunk, sentence_id
 
@@ -116,9 +116,10 @@ class Retriever:
     def lexical_weights(self, query: Query) -> dict[str, float]:
         """The query's terms with unknown words repaired to their corpus spelling."""
         repaired: dict[str, float] = {}
+        spelt = {stem(w): w for w in words(query.text)}  # the stemmer can cut a misspelling short: conceed -> conc
         for term, weight in query.weights.items():
             if not self.bm25.known(term):
-                term = self.bm25.repair(term) or term
+                term = self.bm25.repair(term) or self.bm25.repair(spelt.get(term, term)) or term
             repaired[term] = max(weight, repaired.get(term, 0.0))
         return repaired
 

@@ -33,3 +33,10 @@ def test_a_dictionary_word_is_never_repaired_into_another_word_only_into_its_own
     assert index.repair("night") is None
     assert index.repair(stem("dropping")) == "drop"
     assert index.repair(stem("bridgport")) == "bridgeport"  # not a dictionary word: repaired
+
+
+def test_a_misspelling_the_stemmer_cut_short_is_repaired_as_written():
+    index = Bm25(["Gomes has not conceded"], dictionary=["rules"])
+    assert stem("conceed") == "conc" and index.repair("conc") is None  # too short to repair safely
+    assert index.repair("conceed") == stem("conceded")
+    assert Bm25(["the judge ruled"], dictionary=["rules"]).repair("rules") is None  # a word, not "ruled"
