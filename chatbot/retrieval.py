@@ -173,10 +173,13 @@ class Retriever:
         best = None
         whole = f"{article.title} {chunk.text}" if any(w < 1.0 for w in weights.values()) else ""
         for position, (start, end) in enumerate(chunk.sentences):
+            dense = sims.get(sentence_id(chunk.doc_id, start, end), 0.0)
+            if (joined := _through_colon(chunk, start, end)) != end:  # "the following statement:" is scored with it
+                dense = max(dense, sims.get(sentence_id(chunk.doc_id, *chunk.sentences[position + 1]), 0.0))
+                end = joined
             sentence = _slice(chunk, start, end)
             before = _slice(chunk, *chunk.sentences[position - 1]) if position else ""
             context = f"{article.title} {before}"
-            dense = sims.get(sentence_id(chunk.doc_id, start, end), 0.0)
             cover = coverage(weights, sentence, context, self.bm25.idf, whole)
             match = type_match(kind, sentence, question)
             score = sentence_score(dense, cover, match)
@@ -185,7 +188,6 @@ class Retriever:
             if best is None or score > best[0]:
                 best = (score, start, end, dense, cover, match)
         score, start, end, dense, cover, match = best
-        end = _through_colon(chunk, start, end)
         passage = Passage(chunk.text, score, chunk.doc_id, article.title, article.date, chunk.start, chunk.end,
                           start, end, chunk.id)
         return Evidence(passage, dense, cover, match, score)
