@@ -1,7 +1,5 @@
 """Loading articles: ids, titles, dates, boilerplate, and files that cannot be used."""
 
-from pathlib import Path
-
 import pytest
 
 from chatbot.articles import content_spans, load_articles, parse_article
