@@ -102,7 +102,8 @@ class Bm25:
         documents: the texts, in the order their scores are returned.
         k1, b: the usual BM25 constants.
         analysed: each text's `terms` when already known (None for one analysed here).
-        dictionary: words known to be spelt right (e.g. the model's vocabulary): never repaired.
+        dictionary: words known to be spelt right (e.g. the model's vocabulary): repaired only to
+            another form of themselves, never to another word.
     """
 
     def __init__(self, documents: list[str], *, k1: float = 1.2, b: float = 0.75,

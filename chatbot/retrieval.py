@@ -90,7 +90,7 @@ class Retriever:
     Args:
         store: the opened store.
         embed: function texts -> unit vectors (the same model the index was built with).
-        vocabulary: words the model knows whole; spelling repair leaves them alone.
+        vocabulary: words the model knows whole; spelling repair never turns them into another word.
     """
 
     def __init__(self, store: Store, embed, vocabulary=()):

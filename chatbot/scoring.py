@@ -4,11 +4,12 @@ Three kinds of evidence, each explainable on its own:
 - meaning: cosine similarity of question and sentence vectors (from the bi-encoder);
 - coverage: the share of the question's content terms, weighted by IDF, that the sentence (or, at half
   credit, its neighbouring sentences) contains;
-- answer type: a "when" question wants a date or time, "how many" a number, "how long" a duration,
-  "how old" an age, "who" a name the question does not already contain, "what did she say" a
-  quotation (a sentence about the speaker that quotes nothing is not what she said). The first four
-  are strict (`STRICT_TYPES`): an answer without one cannot be right. "How many votes" wants a
-  number followed by "votes" within four words, not any number; "how much did it cost" wants an
+- answer type, read from the question's first wh-phrase: a "when" question wants a date or time,
+  "how many" a number, "how long" a duration, "how old" an age, "who" a name the question does not
+  already contain, "what did she say" a quotation (a sentence about the speaker that quotes nothing
+  is not what she said). The first four are strict (`STRICT_TYPES`): an answer without one cannot
+  be right. "How many votes" wants a number followed by "votes" within four words, not any number,
+  and not a margin ("won by 251 votes") unless the margin is asked; "how much did it cost" wants an
   amount of money.
 
 What it leaves out: retrieval (which sentences to score) and the final wording (`answer.py`).
@@ -45,7 +46,7 @@ _COUNTED = re.compile(r"\bhow many\s+(?:more\s+|fewer\s+|other\s+|different\s+|s
 _NUMBER_WORD = re.compile(r"^(\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                           r"dozens?|hundreds?|thousands?|millions?|twenty|thirty|forty|fifty|several|both)$")
 # A count asked as a difference: "by how many votes", "won by how much", "what margin", "separated them".
-_MARGIN_ASKED = re.compile(r"\bby how\b|\bby\W*$|\bmargin\b|\bseparat|\bdifference\b|\b(ahead|behind|lead|trail)\w*\b|"
+_MARGIN_ASKED = re.compile(r"\bby how\b|\bby\W*$|\bmargin\b|\bseparat|\bdifference\b|\b(ahead|behind|trail\w*)\b|"
                            r"\b(won|win|wins|beat|beaten|defeated|lost|lose)\b.*\bby\b|\bhow (close|narrow)\b", re.I)
 _MONEY_ASKED = re.compile(r"\bhow much\b.*\b(cost|costs|spend|spent|pay|paid|money|worth|price|fund|funds|budget|"
                           r"raise|raised|fine|fined|owe|owed)\b|\bhow much money\b", re.I)
