@@ -57,7 +57,7 @@ _KINDS = (  # checked in this order when two start at the same word
     ("age", re.compile(r"\bhow old\b|\bwhat age\b|\bwhat is (his|her|their) age\b")),
     ("duration", re.compile(r"\bhow (long|soon|quickly|fast)\b|\bfor how long\b")),
     ("date", re.compile(r"\b(when|what (date|day|year|month|time)|which (date|day|year|month))\b")),
-    ("number", re.compile(r"\bhow (many|much|long|old)\b|\bwhat (number|percentage|margin)\b|\bby how\b")),
+    ("number", re.compile(r"\bhow (many|much)\b|\bwhat (number|percentage|margin)\b|\bby how\b")),
     ("person", re.compile(r"\b(who|whom|whose)\b|\bwhich (judge|person|candidate|lawyer|attorney|official|man|woman)\b")),
     ("quote", re.compile(r"^\W*(what|how)\b.*\b(say|said|says|tell|told|declare|declared|announce|announced|claim|"
                          r"claimed|write|wrote|describe|described|call|called|promise|promised|pledge|pledged|vow|vowed|"
