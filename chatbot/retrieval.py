@@ -6,8 +6,11 @@ against the corpus). The best fused candidates, and the first two of each list, 
 at the sentence level (`scoring.py`): a passage is as good as its best sentence, blended with its
 fused rank. A passage whose best sentence repeats a better-ranked one's (the same wire copy in two
 articles, a template sentence in a hundred) scores half, which moves it behind the passages that say
-something else: the first three are three different statements. No text is embedded here but the
-query: sentence vectors were stored at indexing time.
+something else: the first three are three different statements. People are read per article
+(`people.py`): a sentence naming the holder of a title the question uses ("the mayor" in an
+article about Mayor Joe Ganim, "Ganim won.") covers that title, and for "What did the judge say?"
+a quotation attributed to someone else does not count as the quotation asked for. No text is
+embedded here but the query: sentence vectors were stored at indexing time.
 
 What it leaves out: conversation handling (`conversation.py`), the wording of answers and the
 decision to refuse (`answer.py`).
@@ -21,6 +24,7 @@ import numpy as np
 
 from .conversation import Query
 from .lexical import ANALYZER, Bm25, lexical_text, stem, words
+from .people import People
 from .scoring import coverage, overlap, question_type, sentence_score, type_match
 from .store import Store, StoredArticle, StoredChunk, sentence_id
 
@@ -107,7 +111,10 @@ class Retriever:
         self.chunks: list[StoredChunk] = chunks
         self.by_id = {c.id: n for n, c in enumerate(chunks)}
         self.by_sentence: dict[str, list[int]] = {}
+        self.by_doc: dict[str, list[int]] = {}
+        self._people: dict[str, People] = {}
         for n, chunk in enumerate(chunks):
+            self.by_doc.setdefault(chunk.doc_id, []).append(n)
             for start, end in chunk.sentences:
                 self.by_sentence.setdefault(sentence_id(chunk.doc_id, start, end), []).append(n)
         self.bm25 = Bm25([lexical_text(self.articles[c.doc_id].title, c.text) for c in chunks],
@@ -172,6 +179,9 @@ class Retriever:
         article = self.articles[chunk.doc_id]
         best = None
         whole = f"{article.title} {chunk.text}" if any(w < 1.0 for w in weights.values()) else ""
+        people = self.people(chunk.doc_id)
+        asked = words(question)
+        quoted = people.meant(asked) if kind == "quote" else set()  # "What did the judge say" -> Clark's words
         for position, (start, end) in enumerate(chunk.sentences):
             dense = sims.get(sentence_id(chunk.doc_id, start, end), 0.0)
             if (joined := _through_colon(chunk, start, end)) != end:  # "the following statement:" is scored with it
@@ -180,8 +190,13 @@ class Retriever:
             sentence = _slice(chunk, start, end)
             before = _slice(chunk, *chunk.sentences[position - 1]) if position else ""
             context = f"{article.title} {before}"
-            cover = coverage(weights, sentence, context, self.bm25.idf, whole)
+            held = [stem(w) for w in people.titles_named(asked, words(sentence))]
+            cover = coverage(weights, sentence, context, self.bm25.idf, whole, held)
             match = type_match(kind, sentence, question)
+            if match and quoted:  # a quotation is what the asked person said only if it is theirs
+                said_by = people.attributed(sentence, before or self._sentence_before(n))
+                if said_by and not said_by & quoted:
+                    match = 0.0
             score = sentence_score(dense, cover, match)
             if (chunk.doc_id, start, end) in answered:
                 score *= _ANSWERED
@@ -191,6 +206,21 @@ class Retriever:
         passage = Passage(chunk.text, score, chunk.doc_id, article.title, article.date, chunk.start, chunk.end,
                           start, end, chunk.id)
         return Evidence(passage, dense, cover, match, score)
+
+    def people(self, doc_id: str) -> People:
+        """Who is who in an article (read at its first use, then kept until `refresh`)."""
+        if doc_id not in self._people:
+            self._people[doc_id] = People.of("\n".join(self.chunks[n].text for n in self.by_doc.get(doc_id, ())))
+        return self._people[doc_id]
+
+    def _sentence_before(self, n: int) -> str:
+        """The sentence before chunk `n`'s first one, from the chunk before it in the same article."""
+        chunk = self.chunks[n]
+        if n and self.chunks[n - 1].doc_id == chunk.doc_id:
+            earlier = [span for span in self.chunks[n - 1].sentences if span[1] <= chunk.start]
+            if earlier:
+                return _slice(self.chunks[n - 1], *earlier[-1])
+        return ""
 
 
 def _distinct_first(results: list[tuple[float, Evidence]]) -> list[tuple[float, Evidence]]:

@@ -59,7 +59,7 @@ _KINDS = (  # checked in this order when two start at the same word
     ("date", re.compile(r"\b(when|what (date|day|year|month|time)|which (date|day|year|month))\b")),
     ("number", re.compile(r"\bhow (many|much)\b|\bwhat (number|percentage|margin)\b|\bby how\b")),
     ("person", re.compile(r"\b(who|whom|whose)\b|\bwhich (judge|person|candidate|lawyer|attorney|official|man|woman)\b")),
-    ("quote", re.compile(r"^\W*(what|how)\b.*\b(say|said|says|tell|told|declare|declared|announce|announced|claim|"
+    ("quote", re.compile(r"\b(what|how)\b.*\b(say|said|says|tell|told|declare|declared|announce|announced|claim|"
                          r"claimed|write|wrote|describe|described|call|called|promise|promised|pledge|pledged|vow|vowed|"
                          r"think|thinks|blame|blames)\b|\baccording to\b")),
     ("place", re.compile(r"\bwhere\b")),
@@ -139,7 +139,7 @@ def _counts(sentence: str, counted: set[str], window: int = 4, *, margins: bool 
     return False
 
 
-def coverage(query: dict[str, float], sentence: str, context: str, idf, passage: str = "") -> float:
+def coverage(query: dict[str, float], sentence: str, context: str, idf, passage: str = "", held=()) -> float:
     """IDF-weighted share of query terms found in `sentence`, with half credit for `context`.
 
     Terms from earlier turns (weight below 1) say what the conversation is about, not what this
@@ -152,6 +152,8 @@ def coverage(query: dict[str, float], sentence: str, context: str, idf, passage:
         context: neighbouring text of the same article (for "he", "it" and the like).
         idf: a function term -> inverse document frequency.
         passage: the whole passage with its title (for the earlier turns' terms).
+        held: terms the sentence holds by reference, such as a title whose holder it names ("mayor"
+            for "Ganim won." in an article about Mayor Joe Ganim).
 
     Returns:
         A number in [0, 1]. Example: query {"judge": 1, "nominat": 1}, sentence "Clark was nominated
@@ -159,7 +161,7 @@ def coverage(query: dict[str, float], sentence: str, context: str, idf, passage:
     """
     if not query:
         return 0.0
-    in_sentence, in_context = set(terms(sentence)), set(terms(context))
+    in_sentence, in_context = set(terms(sentence)) | set(held), set(terms(context))
     in_passage = set(terms(passage)) if passage else set()
     total = found = 0.0
     for term, weight in query.items():

@@ -20,6 +20,7 @@ from chatbot.scoring import coverage, question_type, type_match
     ("What did Ganim declare when he claimed victory?", "quote"),  # the first wh-phrase decides, not "when"
     ("Why did the judge say he couldn't tell who won?", "reason"),
     ("Within how many days must they meet?", "number"),
+    ("Even after his loss, what did Gomes say would carry on?", "quote"),  # wherever the wh-phrase starts
 ])
 def test_question_type(question, kind):
     assert question_type(question) == kind
@@ -71,3 +72,10 @@ def test_earlier_turns_terms_count_anywhere_in_the_passage_and_the_question_choo
     lie = coverage(query, "The videos don't lie, said Bloss.", "", index.idf, passage)
     assert showed == 1.0 > lie
     assert coverage(query, "The videos showed misconduct.", "", index.idf) < 1.0  # without the passage
+
+
+def test_a_term_the_sentence_holds_by_reference_counts_as_covered():
+    index = Bm25(["mayor ganim won", "ganim spoke", "the mayor"])
+    query = {t: 1.0 for t in terms("mayor won")}
+    assert coverage(query, "Ganim won.", "", index.idf) < 1.0
+    assert coverage(query, "Ganim won.", "", index.idf, held=["mayor"]) == 1.0  # Mayor Joe Ganim

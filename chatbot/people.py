@@ -1,0 +1,106 @@
+"""People: who is who in an article, and whom a quotation is attributed to.
+
+News copy names a person once with a title ("Superior Court Judge William Clark", "challenger John
+Gomes") and then by surname or pronoun, while questions often use the title alone ("What did the
+judge say ...?"). Three rule-based readings, each cheap enough to run on an article at query time:
+- `People.of(text)`: the article's people (names given a title, or quoted: "Clark said") and
+  its titles, each mapped to the names it is given ("judge" -> {"william", "clark"});
+- `speakers(sentence)`: the capitalised words outside a sentence's quotation marks, which name the
+  person a quotation is attributed to ("..., Clark said in his ruling." -> {"clark"}).
+
+What it leaves out: appositions ("Jordan Hunter, the judge, said"), pronouns beyond the sentence
+before, and people named by one word only (a title is read only before a first and last name).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .lexical import STOPWORDS
+
+__all__ = ["People", "speakers"]
+
+# A title and the first and last name it precedes: capitalised words ("Democratic Mayor Joe Ganim",
+# "Secretary of the State Stephanie Thomas", "Gov. Ned Lamont"), or one lower-case word shaped like a
+# person's role ("challenger", "lawyer", "attorney", "candidate", "judge") right before the name.
+_TITLED = re.compile(r"(?:\b([a-z]+(?:er|or|ist|ant|ent|ian|ary|ive|ee|ey|ate|judge|chief)) )?"
+                     r"((?:(?:[A-Z][a-z]{1,3}\.|[A-Z][a-z]+)(?: of the| of)? )*[A-Z][a-z]+ [A-Z][a-z]+)\b")
+# A name a statement is attributed to: "Clark said", "said lawyer Bill Bloss", "according to Thomas".
+_SAID = re.compile(r"\b([A-Z][a-z]+),? (?:said|says|wrote|writes|told|added)\b|"
+                   r"\b(?:said|says|wrote|told|added|according to) (?:[a-z]+ )?(?:[A-Z][a-z]+ )?([A-Z][a-z]+)\b")
+_QUOTED = re.compile(r"“[^”]*(?:”|$)|\"[^\"]*(?:\"|$)")
+_CAPITALISED = re.compile(r"\b[A-Z][A-Za-z]+")
+
+
+def speakers(sentence: str) -> set[str]:
+    """Lower-cased capitalised words outside the sentence's quotations: whom its quotation is attributed to.
+
+    Example: '“The videos don’t lie,” said lawyer Bill Bloss.' -> {"bill", "bloss"}; '“Yes,” he said.' -> set().
+    """
+    return {w.lower() for w in _CAPITALISED.findall(_QUOTED.sub(" ", sentence))} - STOPWORDS
+
+
+@dataclass(frozen=True)
+class People:
+    """The people of one article.
+
+    Attributes:
+        persons: lower-cased names of people: given a title, or said to have said something.
+        titles: lower-cased title word -> the lower-cased first and last names it is given.
+    """
+
+    persons: frozenset[str] = frozenset()
+    titles: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, text: str) -> "People":
+        """Read the names and titles of an article's text.
+
+        Example: "Superior Court Judge William Clark ruled. The judge said ..." ->
+        titles {"superior": {"william", "clark"}, "court": ..., "judge": {"william", "clark"}}.
+        """
+        lower = set(re.findall(r"\b[a-z]+\b", text))
+        titles: dict[str, set[str]] = {}
+        for match in _TITLED.finditer(text):
+            run = match.group(2).replace(".", "").split()
+            person = {w.lower() for w in run[-2:]}
+            if person & lower:  # "Election Day" is not a person: "day" is also written in lower case
+                continue
+            for title in {w.lower() for w in run[:-2]} | {match.group(1) or ""}:
+                if title and title not in STOPWORDS:
+                    titles.setdefault(title, set()).update(person)
+        said = {name.lower() for match in _SAID.finditer(text) for name in match.groups() if name}
+        persons = {name for holders in titles.values() for name in holders} | (said - STOPWORDS - lower)
+        return cls(frozenset(persons), {t: frozenset(p) for t, p in titles.items()})
+
+    def meant(self, words) -> set[str]:
+        """The people that `words` refer to: by name, or by a title they hold.
+
+        Example: ["what", "did", "the", "judge", "say"] -> {"william", "clark"}.
+        """
+        found = {w for w in words if w in self.persons}
+        for w in words:
+            found |= self.titles.get(w, frozenset())
+        return found
+
+    def attributed(self, sentence: str, before: str = "") -> set[str]:
+        """Whom the sentence's quotation is attributed to, by name and by title; `before` answers "he said".
+
+        Example: '“It is shocking,” the judge wrote.' -> {"judge", "william", "clark"};
+        '“It is,” he said.' -> whoever `before` names.
+        """
+        said_by = self._named_outside(sentence) or self._named_outside(before)
+        return said_by | self.meant(said_by)
+
+    def _named_outside(self, sentence: str) -> set[str]:
+        outside = _QUOTED.sub(" ", sentence)
+        return speakers(outside) | {w for w in re.findall(r"\b[a-z]+\b", outside) if w in self.titles}
+
+    def titles_named(self, words, sentence_words) -> list[str]:
+        """The title words among `words` whose holder the sentence names.
+
+        Example: question words ["did", "the", "mayor", "win"], sentence "Ganim won." -> ["mayor"].
+        """
+        present = set(sentence_words)
+        return [w for w in words if self.titles.get(w, frozenset()) & present]

@@ -1,0 +1,48 @@
+"""Who is who in an article, and whom a quotation is attributed to (pure functions)."""
+
+from chatbot.people import People, speakers
+
+ARTICLE = """Superior Court Judge William Clark tossed out the results, siding with challenger John Gomes.
+
+“The volume of ballots so mishandled calls the result into doubt,” Clark said in his ruling.
+
+“At the end of the day, the videos don’t lie,” said lawyer Bill Bloss.
+
+“The videos showed misconduct,” he said.
+
+Fraud can be reported to the CT Election Day Hotline. Voting in Bridgeport is still set for Tuesday."""
+
+
+def test_a_title_before_a_first_and_last_name_maps_to_that_person():
+    people = People.of(ARTICLE)
+    assert people.titles["judge"] == {"william", "clark"} and people.titles["court"] == {"william", "clark"}
+    assert people.titles["challenger"] == {"john", "gomes"} and people.titles["lawyer"] == {"bill", "bloss"}
+
+
+def test_places_and_named_things_are_not_people():
+    people = People.of(ARTICLE)
+    assert "election" not in people.titles  # "Election Day Hotline": "day" is also written in lower case
+    assert {"clark", "bloss", "gomes"} <= people.persons
+    assert not {"bridgeport", "tuesday", "hotline"} & people.persons
+
+
+def test_words_of_a_question_mean_people_by_name_or_by_title():
+    people = People.of(ARTICLE)
+    assert people.meant(["what", "did", "the", "judge", "say"]) == {"william", "clark"}
+    assert people.meant(["what", "did", "bloss", "say", "in", "bridgeport"]) == {"bloss"}
+    assert people.meant(["who", "won"]) == set()
+
+
+def test_the_speaker_is_named_outside_the_quotation_or_in_the_sentence_before():
+    people = People.of(ARTICLE)
+    assert speakers("“At the end of the day, the videos don’t lie,” said lawyer Bill Bloss.") == {"bill", "bloss"}
+    assert speakers("“The Judge was right,” he said.") == set()  # a name inside the quotation is not its speaker
+    assert people.attributed("“The videos showed misconduct,” he said.",
+                             "“At the end of the day, the videos don’t lie,” said lawyer Bill Bloss.") == {"lawyer", "bill", "bloss"}
+    assert people.attributed("“It is shocking,” the judge wrote.") == {"judge", "william", "clark"}
+
+
+def test_a_sentence_naming_a_title_holder_holds_the_title():
+    people = People.of(ARTICLE)
+    assert people.titles_named(["what", "did", "the", "challenger", "want"], ["gomes", "sued"]) == ["challenger"]
+    assert people.titles_named(["what", "did", "the", "challenger", "want"], ["clark", "ruled"]) == []
