@@ -9,8 +9,9 @@ articles, a template sentence in a hundred) scores half, which moves it behind t
 something else: the first three are three different statements. People are read per article
 (`people.py`): a sentence naming the holder of a title the question uses ("the mayor" in an
 article about Mayor Joe Ganim, "Ganim won.") covers that title, and for "What did the judge say?"
-a quotation attributed to someone else does not count as the quotation asked for. No text is
-embedded here but the query: sentence vectors were stored at indexing time.
+a quotation attributed to someone else does not count as the quotation asked for. An article's
+month and year count as said by each of its sentences ("in February" for an article dated
+2024-02-27). No text is embedded here but the query: sentence vectors were stored at indexing time.
 
 What it leaves out: conversation handling (`conversation.py`), the wording of answers and the
 decision to refuse (`answer.py`).
@@ -18,12 +19,13 @@ decision to refuse (`answer.py`).
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 import numpy as np
 
 from .conversation import Query
-from .lexical import ANALYZER, Bm25, lexical_text, stem, words
+from .lexical import ANALYZER, Bm25, lexical_text, stem, terms, words
 from .people import People
 from .scoring import coverage, overlap, question_type, sentence_score, type_match
 from .store import Store, StoredArticle, StoredChunk, sentence_id
@@ -42,6 +44,8 @@ _BLEND = 0.5
 # little less; only a little, because a news sentence often holds the next answer too ("won by 251
 # votes, trailing him in the in-person voting"). 0.9 and 1.0 tied on the golden set; 0.5 was 2 answers worse.
 _ANSWERED = 0.9
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
 _FUSION = (1.0, 1.0, 1.0)  # dense chunks, dense sentences, BM25
 _REPEAT = 0.7  # share of terms at which a best sentence repeats a better passage's (0.6-0.9 alike on golden)
 _REPEATED = 0.5  # a repeated statement's score is halved: it adds nothing to the passage it repeats
@@ -180,6 +184,7 @@ class Retriever:
         best = None
         whole = f"{article.title} {chunk.text}" if any(w < 1.0 for w in weights.values()) else ""
         people = self.people(chunk.doc_id)
+        dated = terms(_when(article.date))  # "in February" chooses the article dated February, not a sentence
         asked = words(question)
         quoted = people.meant(asked) if kind == "quote" else set()  # "What did the judge say" -> Clark's words
         for position, (start, end) in enumerate(chunk.sentences):
@@ -190,7 +195,7 @@ class Retriever:
             sentence = _slice(chunk, start, end)
             before = _slice(chunk, *chunk.sentences[position - 1]) if position else ""
             context = f"{article.title} {before}"
-            held = [stem(w) for w in people.titles_named(asked, words(sentence))]
+            held = [stem(w) for w in people.titles_named(asked, words(sentence))] + dated
             cover = coverage(weights, sentence, context, self.bm25.idf, whole, held)
             match = type_match(kind, sentence, question)
             if match and quoted:  # a quotation is what the asked person said only if it is theirs
@@ -249,6 +254,15 @@ def _through_colon(chunk: StoredChunk, start: int, end: int) -> int:
     if following and _slice(chunk, start, end).rstrip().endswith(":"):
         return following[0]
     return end
+
+
+def _when(date: str | None) -> str:
+    """An article's date as words a question would use: "2024-02-27" -> "February 2024"."""
+    try:
+        day = datetime.date.fromisoformat(date) if date else None
+    except ValueError:
+        return ""
+    return f"{_MONTHS[day.month - 1]} {day.year}" if day else ""
 
 
 def _slice(chunk: StoredChunk, start: int, end: int) -> str:

@@ -1,6 +1,6 @@
 """Pure parts of retrieval: how far the answering span reaches, and repeated statements ranked last."""
 
-from chatbot.retrieval import Evidence, Passage, _distinct_first, _through_colon
+from chatbot.retrieval import Evidence, Passage, _distinct_first, _through_colon, _when
 from chatbot.store import StoredChunk
 
 
@@ -41,3 +41,8 @@ def test_distinct_statements_keep_their_order():
     order = _distinct_first(ranked("Clark tossed out the primary.", "Lamont nominated Clark in 2021.",
                                    "Gomes lost the primary."))
     assert [e.passage.doc_id for _, e in order] == ["d0", "d1", "d2"]
+
+
+def test_an_articles_date_reads_as_its_month_and_year():
+    assert _when("2024-02-27") == "February 2024"
+    assert _when(None) == "" and _when("someday") == ""
