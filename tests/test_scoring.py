@@ -8,6 +8,8 @@ from chatbot.scoring import coverage, question_type, type_match
 
 @pytest.mark.parametrize("question, kind", [
     ("How old is Joe Ganim?", "age"),
+    ("What is Joe Ganim's age?", "age"),
+    ("What is the message?", "other"),
     ("How long could the probe take?", "duration"),
     ("How many votes did he win by?", "number"),
     ("When did Thomas hold her briefing?", "date"),
