@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass, field
 
 from .retrieval import Evidence, Passage
-from .scoring import STRICT_TYPES, overlap, question_type
+from .scoring import IDENTITY, STRICT_TYPES, overlap, question_type
 
 __all__ = ["Citation", "Answer", "Thresholds", "compose", "refusal", "is_instruction", "quoted", "NOT_FOUND"]
 
@@ -162,7 +162,9 @@ def compose(question: str, evidence: list[Evidence], thresholds: Thresholds = Th
         return Answer(question, NOT_FOUND, refused=True, suggestions=tuple(e.passage for e in evidence[:3]),
                       confidence=round(confidence, 4), reason=why)
     candidates = evidence[:3]
-    if question_type(question) in STRICT_TYPES:  # a "when" answer must hold a date: refusal checked one does
+    # A "when" answer must hold a date (refusal checked that one does); "Who is the mayor?" is best
+    # answered by a sentence giving the title with the name, when one of the three does.
+    if question_type(question) in STRICT_TYPES or IDENTITY.match(question):
         candidates = [e for e in candidates if e.type_match] or candidates
     # The ranking already blends the sentence's evidence with the passage's fused rank: trust it. Choosing
     # by sentence score alone was no better on the golden set and one answer worse on the held-out set.

@@ -29,6 +29,10 @@ _TITLED = re.compile(r"(?:\b([a-z]+(?:er|or|ist|ant|ent|ian|ary|ive|ee|ey|ate|ju
 # A name a statement is attributed to: "Clark said", "said lawyer Bill Bloss", "according to Thomas".
 _SAID = re.compile(r"\b([A-Z][a-z]+),? (?:said|says|wrote|writes|told|added)\b|"
                    r"\b(?:said|says|wrote|told|added|according to) (?:[a-z]+ )?(?:[A-Z][a-z]+ )?([A-Z][a-z]+)\b")
+# Abbreviated titles, read as the word a question uses: "Gov. Ned Lamont" is the governor.
+_SHORT = {"gov": "governor", "sen": "senator", "rep": "representative", "atty": "attorney", "lt": "lieutenant",
+          "sgt": "sergeant", "capt": "captain", "det": "detective", "supt": "superintendent", "pres": "president",
+          "sec": "secretary", "dr": "doctor", "gen": "general", "col": "colonel", "insp": "inspector"}
 _QUOTED = re.compile(r"“[^”]*(?:”|$)|\"[^\"]*(?:\"|$)")
 _CAPITALISED = re.compile(r"\b[A-Z][A-Za-z]+")
 
@@ -39,6 +43,13 @@ def speakers(sentence: str) -> set[str]:
     Example: '“The videos don’t lie,” said lawyer Bill Bloss.' -> {"bill", "bloss"}; '“Yes,” he said.' -> set().
     """
     return {w.lower() for w in _CAPITALISED.findall(_QUOTED.sub(" ", sentence))} - STOPWORDS
+
+
+def _title_and_name(match: re.Match) -> tuple[set[str], set[str]]:
+    """The lower-cased title words and first and last name of a `_TITLED` match."""
+    run = match.group(2).replace(".", "").split()
+    titles = {_SHORT.get(w.lower(), w.lower()) for w in run[:-2]} | {match.group(1) or ""}
+    return titles - STOPWORDS - {""}, {w.lower() for w in run[-2:]}
 
 
 @dataclass(frozen=True)
@@ -63,13 +74,11 @@ class People:
         lower = set(re.findall(r"\b[a-z]+\b", text))
         titles: dict[str, set[str]] = {}
         for match in _TITLED.finditer(text):
-            run = match.group(2).replace(".", "").split()
-            person = {w.lower() for w in run[-2:]}
+            title_words, person = _title_and_name(match)
             if person & lower:  # "Election Day" is not a person: "day" is also written in lower case
                 continue
-            for title in {w.lower() for w in run[:-2]} | {match.group(1) or ""}:
-                if title and title not in STOPWORDS:
-                    titles.setdefault(title, set()).update(person)
+            for title in title_words:
+                titles.setdefault(title, set()).update(person)
         said = {name.lower() for match in _SAID.finditer(text) for name in match.groups() if name}
         persons = {name for holders in titles.values() for name in holders} | (said - STOPWORDS - lower)
         return cls(frozenset(persons), {t: frozenset(p) for t, p in titles.items()})
@@ -94,8 +103,24 @@ class People:
         return said_by | self.meant(said_by)
 
     def _named_outside(self, sentence: str) -> set[str]:
+        """Who the words outside the quotation name: the attribution ("said lawyer Bill Bloss") when
+        there is one, so "..., who represented Gomes" does not make Gomes the speaker."""
         outside = _QUOTED.sub(" ", sentence)
+        attributions = [m.group() for m in _SAID.finditer(outside)]
+        if attributions:
+            outside = " ".join(attributions)
         return speakers(outside) | {w for w in re.findall(r"\b[a-z]+\b", outside) if w in self.titles}
+
+    def introduces(self, sentence: str, words) -> bool:
+        """True when the sentence gives a title with a name, and `words` hold either one.
+
+        Answers "Who is the incumbent mayor?" and "Who is Rowena White?" alike: the sentence that
+        says "Incumbent Joe Ganim ...", "... Communications Director Rowena White said."
+
+        Example: words ["who", "is", "the", "mayor"], "Democratic Mayor Joe Ganim won." -> True.
+        """
+        asked = set(words)
+        return any(set().union(*_title_and_name(match)) & asked for match in _TITLED.finditer(sentence))
 
     def titles_named(self, words, sentence_words) -> list[str]:
         """The title words among `words` whose holder the sentence names.

@@ -27,7 +27,7 @@ import numpy as np
 from .conversation import Query
 from .lexical import ANALYZER, Bm25, lexical_text, stem, terms, words
 from .people import People
-from .scoring import coverage, overlap, question_type, sentence_score, type_match
+from .scoring import IDENTITY, coverage, overlap, question_type, sentence_score, type_match
 from .store import Store, StoredArticle, StoredChunk, sentence_id
 
 __all__ = ["Passage", "Evidence", "Retriever", "RRF_K"]
@@ -186,6 +186,7 @@ class Retriever:
         people = self.people(chunk.doc_id)
         dated = terms(_when(article.date))  # "in February" chooses the article dated February, not a sentence
         asked = words(question)
+        identity = IDENTITY.match(question) if kind == "person" else None  # "Who is the mayor?"
         quoted = people.meant(asked) if kind == "quote" else set()  # "What did the judge say" -> Clark's words
         for position, (start, end) in enumerate(chunk.sentences):
             dense = sims.get(sentence_id(chunk.doc_id, start, end), 0.0)
@@ -198,6 +199,8 @@ class Retriever:
             held = [stem(w) for w in people.titles_named(asked, words(sentence))] + dated
             cover = coverage(weights, sentence, context, self.bm25.idf, whole, held)
             match = type_match(kind, sentence, question)
+            if identity:
+                match = float(people.introduces(sentence, words(identity.group(1))))
             if match and quoted:  # a quotation is what the asked person said only if it is theirs
                 said_by = people.attributed(sentence, before or self._sentence_before(n))
                 if said_by and not said_by & quoted:

@@ -10,7 +10,8 @@ Three kinds of evidence, each explainable on its own:
   is not what she said). The first four are strict (`STRICT_TYPES`): an answer without one cannot
   be right. "How many votes" wants a number followed by "votes" within four words, not any number,
   and not a margin ("won by 251 votes") unless the margin is asked; "how much did it cost" wants an
-  amount of money.
+  amount of money. "Who is the mayor?" (`IDENTITY`) wants the sentence that gives the title with
+  the name, which the retrieval reads with the article's people (`people.py`).
 
 What it leaves out: retrieval (which sentences to score) and the final wording (`answer.py`).
 """
@@ -21,7 +22,8 @@ import re
 
 from .lexical import STOPWORDS, stem, terms, words
 
-__all__ = ["STRICT_TYPES", "question_type", "coverage", "type_match", "names", "sentence_score", "overlap", "WEIGHTS"]
+__all__ = ["IDENTITY", "STRICT_TYPES", "question_type", "coverage", "type_match", "names", "sentence_score", "overlap",
+           "WEIGHTS"]
 
 WEIGHTS = {"dense": 0.55, "coverage": 0.35, "type": 0.10}
 
@@ -52,6 +54,11 @@ _MONEY_ASKED = re.compile(r"\bhow much\b.*\b(cost|costs|spend|spent|pay|paid|mon
                           r"raise|raised|fine|fined|owe|owed)\b|\bhow much money\b", re.I)
 _MONEY = re.compile(r"\$\s?\d|\b\d[\d,.]*\s*(dollars|million|billion|thousand)\b|\bdollars\b", re.I)
 
+
+# "Who is the mayor?", "Who was Rowena White?": answered by the sentence giving the title with the name.
+# The group is who is asked about, up to a relative clause or a preposition ("the one that went to court").
+IDENTITY = re.compile(r"\W*who\s*(?:is|was|are|were|'s)\s+(?:the\s+|an?\s+)?((?:(?!(?:who|that|which|whom|whose|"
+                      r"in|at|on|for|with|to|from|by|during|after|before)\b)[\w'’.-]+\s*){1,4})", re.I)
 
 _KINDS = (  # checked in this order when two start at the same word
     ("age", re.compile(r"\bhow old\b|\bwhat age\b|\bwhat('s| is| was)\s+[\w\s'’]{0,40}?\bage\b")),

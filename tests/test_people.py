@@ -6,7 +6,7 @@ ARTICLE = """Superior Court Judge William Clark tossed out the results, siding w
 
 “The volume of ballots so mishandled calls the result into doubt,” Clark said in his ruling.
 
-“At the end of the day, the videos don’t lie,” said lawyer Bill Bloss.
+“At the end of the day, the videos don’t lie,” said lawyer Bill Bloss, who represented Gomes.
 
 “The videos showed misconduct,” he said.
 
@@ -38,7 +38,8 @@ def test_the_speaker_is_named_outside_the_quotation_or_in_the_sentence_before():
     assert speakers("“At the end of the day, the videos don’t lie,” said lawyer Bill Bloss.") == {"bill", "bloss"}
     assert speakers("“The Judge was right,” he said.") == set()  # a name inside the quotation is not its speaker
     assert people.attributed("“The videos showed misconduct,” he said.",
-                             "“At the end of the day, the videos don’t lie,” said lawyer Bill Bloss.") == {"lawyer", "bill", "bloss"}
+                             "“At the end of the day, the videos don’t lie,” said lawyer Bill Bloss, who represented Gomes."
+                             ) == {"lawyer", "bill", "bloss"}  # the attribution names the speaker, not the client
     assert people.attributed("“It is shocking,” the judge wrote.") == {"judge", "william", "clark"}
 
 
@@ -46,3 +47,11 @@ def test_a_sentence_naming_a_title_holder_holds_the_title():
     people = People.of(ARTICLE)
     assert people.titles_named(["what", "did", "the", "challenger", "want"], ["gomes", "sued"]) == ["challenger"]
     assert people.titles_named(["what", "did", "the", "challenger", "want"], ["clark", "ruled"]) == []
+
+
+def test_a_sentence_introducing_a_person_answers_who_they_are_and_who_holds_the_title():
+    people = People.of(ARTICLE)
+    assert people.introduces("Superior Court Judge William Clark tossed out the results.", ["judge"])
+    assert people.introduces("Superior Court Judge William Clark tossed out the results.", ["william", "clark"])
+    assert people.introduces("It was nominated by Democratic Gov. Ned Lamont in 2021.", ["governor"])
+    assert not people.introduces("“The judge ruled the way he did,” Bloss said.", ["judge"])

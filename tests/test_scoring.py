@@ -3,7 +3,7 @@
 import pytest
 
 from chatbot.lexical import Bm25, terms
-from chatbot.scoring import coverage, question_type, type_match
+from chatbot.scoring import IDENTITY, coverage, question_type, type_match
 
 
 @pytest.mark.parametrize("question, kind", [
@@ -81,3 +81,15 @@ def test_a_term_the_sentence_holds_by_reference_counts_as_covered():
     query = {t: 1.0 for t in terms("mayor won")}
     assert coverage(query, "Ganim won.", "", index.idf) < 1.0
     assert coverage(query, "Ganim won.", "", index.idf, held=["mayor"]) == 1.0  # Mayor Joe Ganim
+
+
+@pytest.mark.parametrize("question, asked", [
+    ("Who is the incumbent mayor?", "incumbent mayor"),
+    ("Who was Rowena White?", "Rowena White"),
+    ("Who is the communications director who spoke at the event?", "communications director"),
+    ("who was the one that went to court?", "one"),  # not a title: no sentence introduces "one"
+    ("Who won the primary?", None),
+])
+def test_an_identity_question_names_who_it_asks_about(question, asked):
+    match = IDENTITY.match(question)
+    assert (match.group(1).strip() if match else None) == asked
