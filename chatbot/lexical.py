@@ -34,6 +34,8 @@ according get got let us may might must shall
 """.split())
 
 _WORD = re.compile(r"[0-9]+(?:[.,][0-9]+)*|[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
+_MONTHS = {"jan": "january", "feb": "february", "apr": "april", "jun": "june", "jul": "july", "aug": "august",
+           "sep": "september", "sept": "september", "oct": "october", "nov": "november", "dec": "december"}
 _SUFFIXES = ("ations", "ation", "ings", "ing", "edly", "ed", "ies", "es", "s", "ly", "ment", "ers", "er")
 
 
@@ -52,7 +54,11 @@ def words(text: str) -> list[str]:
 
 
 def stem(word: str) -> str:
-    """A light suffix stripper: "nominated" -> "nominat", "ballots" -> "ballot", "voting" -> "vot"."""
+    """A light suffix stripper: "nominated" -> "nominat", "ballots" -> "ballot", "voting" -> "vot".
+
+    News style abbreviates months ("Sept. 12"), questions spell them out: "sept" -> "septemb" as "september".
+    """
+    word = _MONTHS.get(word, word)
     if word.isdigit() or len(word) <= 4:
         return word
     for suffix in _SUFFIXES:
@@ -64,7 +70,7 @@ def stem(word: str) -> str:
     return word
 
 
-ANALYZER = "terms-v1"  # names what `terms` does; change it whenever `words`, `stem` or STOPWORDS change
+ANALYZER = "terms-v2"  # names what `terms` does; change it whenever `words`, `stem` or STOPWORDS change
 
 
 def terms(text: str) -> list[str]:
