@@ -1,7 +1,8 @@
 """Lexical: words, stems and BM25 over the chunks, with spelling repair against the corpus.
 
 `terms()` lower-cases, splits on non-word characters, drops stop words and strips common English
-suffixes, so "nominated" and "nominate" meet. `Bm25` scores chunks for a bag of weighted query terms
+suffixes, so "nominated" and "nominate" meet; abbreviated months and titles read as their words
+("Sept." is September, "Gov." governor). `Bm25` scores chunks for a bag of weighted query terms
 (Okapi BM25, k1=1.2, b=0.75). A query word the corpus never uses is repaired to the most frequent
 corpus word one edit away ("Bridgport" -> "bridgeport"), found through a delete-neighbourhood table
 built on first need. A word the model's vocabulary knows whole ("change", "night") is spelt right
@@ -34,8 +35,11 @@ according get got let us may might must shall
 """.split())
 
 _WORD = re.compile(r"[0-9]+(?:[.,][0-9]+)*|[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
-_MONTHS = {"jan": "january", "feb": "february", "apr": "april", "jun": "june", "jul": "july", "aug": "august",
-           "sep": "september", "sept": "september", "oct": "october", "nov": "november", "dec": "december"}
+# News style abbreviates months and titles ("Sept. 12", "Gov. Ned Lamont"); questions spell them out.
+_ABBREVIATIONS = {"jan": "january", "feb": "february", "apr": "april", "jun": "june", "jul": "july", "aug": "august",
+                  "sep": "september", "sept": "september", "oct": "october", "nov": "november", "dec": "december",
+                  "gov": "governor", "sen": "senator", "atty": "attorney", "dept": "department",
+                  "supt": "superintendent", "sgt": "sergeant", "lt": "lieutenant"}
 _SUFFIXES = ("ations", "ation", "ings", "ing", "edly", "ed", "ies", "es", "s", "ly", "ment", "ers", "er")
 
 
@@ -56,9 +60,9 @@ def words(text: str) -> list[str]:
 def stem(word: str) -> str:
     """A light suffix stripper: "nominated" -> "nominat", "ballots" -> "ballot", "voting" -> "vot".
 
-    News style abbreviates months ("Sept. 12"), questions spell them out: "sept" -> "septemb" as "september".
+    An abbreviated month or title is read as its word: "sept" -> "septemb" as "september", "gov" -> "governor".
     """
-    word = _MONTHS.get(word, word)
+    word = _ABBREVIATIONS.get(word, word)
     if word.isdigit() or len(word) <= 4:
         return word
     for suffix in _SUFFIXES:

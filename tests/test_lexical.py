@@ -13,9 +13,10 @@ def test_stems_meet_across_inflections():
     assert terms("Who nominated the judges?") == ["nominat", stem("judge")]
 
 
-def test_abbreviated_months_meet_their_full_names():
+def test_abbreviated_months_and_titles_meet_their_full_names():
     assert terms("the Sept. 12 primary") == terms("the September 12 primary") == ["septemb", "12", "primary"]
     assert stem("oct") == stem("october") and stem("sep") == stem("september")
+    assert terms("Gov. Ned Lamont") == terms("Governor Ned Lamont")
 
 
 def test_bm25_prefers_the_document_with_the_rare_term():
