@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -185,8 +186,10 @@ class Retriever:
         whole = f"{article.title} {chunk.text}" if any(w < 1.0 for w in weights.values()) else ""
         people = self.people(chunk.doc_id)
         dated = terms(_when(article.date))  # "in February" chooses the article dated February, not a sentence
-        asked = words(question)
+        asked = _words_of(question)
+        titled = [w for w in asked if w in people.titles]  # "the mayor" in an article naming Mayor Joe Ganim
         identity = IDENTITY.match(question) if kind == "person" else None  # "Who is the mayor?"
+        introduced = _words_of(identity.group(1)) if identity else ()
         quoted = people.meant(asked) if kind == "quote" else set()  # "What did the judge say" -> Clark's words
         for position, (start, end) in enumerate(chunk.sentences):
             dense = sims.get(sentence_id(chunk.doc_id, start, end), 0.0)
@@ -196,11 +199,11 @@ class Retriever:
             sentence = _slice(chunk, start, end)
             before = _slice(chunk, *chunk.sentences[position - 1]) if position else ""
             context = f"{article.title} {before}"
-            held = [stem(w) for w in people.titles_named(asked, words(sentence))] + dated
-            cover = coverage(weights, sentence, context, self.bm25.idf, whole, held)
+            held = [stem(w) for w in people.titles_named(titled, words(sentence))] if titled else []
+            cover = coverage(weights, sentence, context, self.bm25.idf, whole, held + dated)
             match = type_match(kind, sentence, question)
             if identity:
-                match = float(people.introduces(sentence, words(identity.group(1))))
+                match = float(people.introduces(sentence, introduced))
             if match and quoted:  # a quotation is what the asked person said only if it is theirs
                 said_by = people.attributed(sentence, before or self._sentence_before(n))
                 if said_by and not said_by & quoted:
@@ -266,6 +269,12 @@ def _when(date: str | None) -> str:
     except ValueError:
         return ""
     return f"{_MONTHS[day.month - 1]} {day.year}" if day else ""
+
+
+@lru_cache(maxsize=256)
+def _words_of(question: str) -> tuple[str, ...]:
+    """A question's words, read once per question rather than once per candidate passage."""
+    return tuple(words(question))
 
 
 def _slice(chunk: StoredChunk, start: int, end: int) -> str:

@@ -19,6 +19,7 @@ What it leaves out: retrieval (which sentences to score) and the final wording (
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .lexical import STOPWORDS, stem, terms, words
 
@@ -110,7 +111,7 @@ def type_match(kind: str, sentence: str, question: str) -> float:
             return 1.0 if _counts(sentence, counted, margins=bool(_MARGIN_ASKED.search(question))) else 0.0
         return 1.0 if _NUMBER.search(sentence) else 0.0
     if kind == "person":
-        asked = set(words(question))
+        asked = _asked(question)
         return 1.0 if any(not set(words(n)) <= asked for n in names(sentence)) else 0.0
     if kind == "quote":
         return 1.0 if _QUOTE.search(sentence) else 0.0
@@ -119,12 +120,19 @@ def type_match(kind: str, sentence: str, question: str) -> float:
     return 0.0
 
 
-def _counted(question: str) -> set[str]:
+@lru_cache(maxsize=256)
+def _asked(question: str) -> frozenset[str]:
+    """The question's words (read once per question, not once per sentence scored)."""
+    return frozenset(words(question))
+
+
+@lru_cache(maxsize=256)
+def _counted(question: str) -> frozenset[str]:
     """The stems of what a "how many" question counts: "How many absentee ballots were..." -> {"absente", "ballot"}."""
     match = _COUNTED.search(question)
     if not match:
-        return set()
-    return {stem(w) for w in words(" ".join(g for g in match.groups() if g)) if w not in STOPWORDS}
+        return frozenset()
+    return frozenset(stem(w) for w in words(" ".join(g for g in match.groups() if g)) if w not in STOPWORDS)
 
 
 def _counts(sentence: str, counted: set[str], window: int = 4, *, margins: bool = True) -> bool:
