@@ -2,11 +2,15 @@
 
 News copy names a person once with a title ("Superior Court Judge William Clark", "challenger John
 Gomes") and then by surname or pronoun, while questions often use the title alone ("What did the
-judge say ...?"). Three rule-based readings, each cheap enough to run on an article at query time:
+judge say ...?"). Rule-based readings, cheap enough to run on an article at query time:
 - `People.of(text)`: the article's people (names given a title, or quoted: "Clark said") and
   its titles, each mapped to the names it is given ("judge" -> {"william", "clark"});
-- `speakers(sentence)`: the capitalised words outside a sentence's quotation marks, which name the
-  person a quotation is attributed to ("..., Clark said in his ruling." -> {"clark"}).
+- `People.meant(words)`: whom a question's words refer to, by name or by title;
+- `People.attributed(sentence, before)`: whom a quotation is attributed to ("..., Clark said in
+  his ruling." -> Clark; "..., he said." -> whoever the sentence before names);
+- `People.introduces(sentence, words)`: whether a sentence gives a title with a name, which is how
+  "Who is the judge?" and "Who is Rowena White?" are answered;
+- `People.titles_named(words, sentence_words)`: the question's titles whose holder a sentence names.
 
 What it leaves out: appositions ("Jordan Hunter, the judge, said"), pronouns beyond the sentence
 before, and people named by one word only (a title is read only before a first and last name).
@@ -29,7 +33,8 @@ _TITLED = re.compile(r"(?:\b([a-z]+(?:er|or|ist|ant|ent|ian|ary|ive|ee|ey|ate|ju
 # A name a statement is attributed to: "Clark said", "said lawyer Bill Bloss", "according to Thomas".
 _SAID = re.compile(r"\b([A-Z][a-z]+),? (?:said|says|wrote|writes|told|added)\b|"
                    r"\b(?:said|says|wrote|told|added|according to) (?:[a-z]+ )?(?:[A-Z][a-z]+ )?([A-Z][a-z]+)\b")
-# Abbreviated titles, read as the word a question uses: "Gov. Ned Lamont" is the governor.
+# Abbreviated titles, read as the word a question uses: "Gov. Ned Lamont" is the governor. Longer than
+# the lexical analyzer's list: read only inside a title run, "Dr." or "Gen." cannot be another word.
 _SHORT = {"gov": "governor", "sen": "senator", "rep": "representative", "atty": "attorney", "lt": "lieutenant",
           "sgt": "sergeant", "capt": "captain", "det": "detective", "supt": "superintendent", "pres": "president",
           "sec": "secretary", "dr": "doctor", "gen": "general", "col": "colonel", "insp": "inspector"}
