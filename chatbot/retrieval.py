@@ -21,14 +21,13 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
 from .conversation import Query
 from .lexical import ANALYZER, Bm25, lexical_text, stem, terms, words
 from .people import People
-from .scoring import IDENTITY, coverage, overlap, question_type, sentence_score, type_match
+from .scoring import IDENTITY, coverage, overlap, question_type, question_words, sentence_score, type_match
 from .store import Store, StoredArticle, StoredChunk, sentence_id
 
 __all__ = ["Passage", "Evidence", "Retriever", "RRF_K"]
@@ -186,10 +185,10 @@ class Retriever:
         whole = f"{article.title} {chunk.text}" if any(w < 1.0 for w in weights.values()) else ""
         people = self.people(chunk.doc_id)
         dated = terms(_when(article.date))  # "in February" chooses the article dated February, not a sentence
-        asked = _words_of(question)
+        asked = question_words(question)
         titled = [w for w in asked if w in people.titles]  # "the mayor" in an article naming Mayor Joe Ganim
         identity = IDENTITY.match(question) if kind == "person" else None  # "Who is the mayor?"
-        introduced = _words_of(identity.group(1)) if identity else ()
+        introduced = question_words(identity.group(1)) if identity else ()
         quoted = people.meant(asked) if kind == "quote" else set()  # "What did the judge say" -> Clark's words
         for position, (start, end) in enumerate(chunk.sentences):
             dense = sims.get(sentence_id(chunk.doc_id, start, end), 0.0)
@@ -269,12 +268,6 @@ def _when(date: str | None) -> str:
     except ValueError:
         return ""
     return f"{_MONTHS[day.month - 1]} {day.year}" if day else ""
-
-
-@lru_cache(maxsize=256)
-def _words_of(question: str) -> tuple[str, ...]:
-    """A question's words, read once per question rather than once per candidate passage."""
-    return tuple(words(question))
 
 
 def _slice(chunk: StoredChunk, start: int, end: int) -> str:

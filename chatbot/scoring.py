@@ -23,8 +23,8 @@ from functools import lru_cache
 
 from .lexical import STOPWORDS, stem, terms, words
 
-__all__ = ["IDENTITY", "STRICT_TYPES", "question_type", "coverage", "type_match", "names", "sentence_score", "overlap",
-           "WEIGHTS"]
+__all__ = ["IDENTITY", "STRICT_TYPES", "question_type", "question_words", "coverage", "type_match", "names",
+           "sentence_score", "overlap", "WEIGHTS"]
 
 WEIGHTS = {"dense": 0.55, "coverage": 0.35, "type": 0.10}
 
@@ -111,8 +111,8 @@ def type_match(kind: str, sentence: str, question: str) -> float:
             return 1.0 if _counts(sentence, counted, margins=bool(_MARGIN_ASKED.search(question))) else 0.0
         return 1.0 if _NUMBER.search(sentence) else 0.0
     if kind == "person":
-        asked = _asked(question)
-        return 1.0 if any(not set(words(n)) <= asked for n in names(sentence)) else 0.0
+        asked = question_words(question)
+        return 1.0 if any(not set(words(n)).issubset(asked) for n in names(sentence)) else 0.0
     if kind == "quote":
         return 1.0 if _QUOTE.search(sentence) else 0.0
     if kind == "reason":
@@ -121,9 +121,9 @@ def type_match(kind: str, sentence: str, question: str) -> float:
 
 
 @lru_cache(maxsize=256)
-def _asked(question: str) -> frozenset[str]:
-    """The question's words (read once per question, not once per sentence scored)."""
-    return frozenset(words(question))
+def question_words(question: str) -> tuple[str, ...]:
+    """The question's words, read once per question rather than once per passage or sentence scored."""
+    return tuple(words(question))
 
 
 @lru_cache(maxsize=256)
