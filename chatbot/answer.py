@@ -9,8 +9,9 @@ suggestions.
 
 The refusal rule is explainable: refuse text that tries to instruct the bot; refuse a "when"
 question whose closest sentence says the time is not known yet ("No date has been set for a new
-primary."), quoting that sentence; refuse a question that wants a date, number, age or length of
-time when none of the three closest sentences holds one; otherwise answer when the best sentence
+primary."), quoting that sentence; refuse a question that wants a date, number, age, length of
+time, a person's party or job, a penalty or a person's name when none of the three closest
+sentences holds one (said of the person asked about: `scoring.type_match`); otherwise answer when the best sentence
 covers enough of the question's IDF-weighted terms and is close enough in meaning, or is very close
 in meaning alone, or covers three quarters of the question's terms alone. Its four thresholds were
 calibrated on the golden questions (`chatbot eval`) and are reported with their precision and recall.
@@ -30,7 +31,9 @@ from .scoring import IDENTITY, STRICT_TYPES, overlap, question_type
 __all__ = ["Citation", "Answer", "Thresholds", "compose", "refusal", "is_instruction", "quoted", "NOT_FOUND"]
 
 NOT_FOUND = "I couldn't find that in the articles."
-_KIND_WORDS = {"date": "a date or time", "number": "a number", "age": "an age", "duration": "a length of time"}
+_KIND_WORDS = {"date": "a date or time", "number": "a number", "age": "an age", "duration": "a length of time",
+               "party": "a political party", "occupation": "a job", "education": "a school or degree",
+               "family": "a family member", "penalty": "a penalty or charge", "name": "a name"}
 _INSTRUCTION = re.compile(
     r"\b(ignore|disregard|forget|override)\b.{0,40}\b(instructions?|prompts?|rules|context|above|previous)\b"
     r"|\b(system prompt|system override|developer mode|jailbreak|you are now|you are no longer|act as|pretend to be|"

@@ -7,17 +7,22 @@ Three kinds of evidence, each explainable on its own:
 - answer type, read from the question's first wh-phrase: a "when" question wants a date or time,
   "how many" a number, "how long" a duration, "how old" an age, "who" a name the question does not
   already contain, "what did she say" a quotation (a sentence about the speaker that quotes nothing
-  is not what she said). The first four are strict (`STRICT_TYPES`): an answer without one cannot
-  be right. "How many votes" wants a number followed by "votes" within four words, not any number,
-  and not a margin ("won by 251 votes") unless the margin is asked; "how much did it cost" wants an
-  amount of money. "Who is the mayor?" (`IDENTITY`) wants the sentence that gives the title with
-  the name, which the retrieval reads with the article's people (`people.py`).
+  is not what she said), "what party / what job / which college / is she married" a party, job,
+  education or family said of the person asked about ("Republican David Herz" says nothing of the
+  candidate named after him), "what penalty / has anyone been charged" a penalty or charge, "what
+  is the name of the woman" a name given beside the noun asked about ("employee Jane Doe"). All
+  but person, quote, place and reason are strict (`STRICT_TYPES`): an answer without one cannot
+  be right. "How many votes" wants a number followed by "votes" within four words, not any
+  number, and not a margin ("won by 251 votes") unless the margin is asked; "how much did it cost"
+  wants an amount of money. "Who is the mayor?" (`IDENTITY`) wants the sentence that gives the
+  title with the name, which the retrieval reads with the article's people (`people.py`).
 
 What it leaves out: retrieval (which sentences to score) and the final wording (`answer.py`).
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from functools import lru_cache
 
@@ -44,7 +49,29 @@ _DURATION = re.compile(r"\b(\d[\d,.]*|an?|one|two|three|four|five|six|seven|eigh
                        r"\b(seconds|minutes|hours|days|weeks|months|years|decades)\b", re.I)
 _AGE = re.compile(r"\b\d{1,3}(-year-old|\s+years?\s+old|-years-old)\b|\b(aged?|born)\b|[A-Z][a-z]+, \d{1,3},")
 _QUOTE = re.compile(r'[“”"]')
-STRICT_TYPES = frozenset({"date", "number", "age", "duration"})
+STRICT_TYPES = frozenset({"date", "number", "age", "duration", "party", "occupation", "education", "family",
+                          "penalty", "name"})
+# The words a party, job, schooling, family or penalty is said with. The first four must be said of
+# the person the question names, if it names one ("Republican David Herz", "Gomes, a former
+# teacher"): an article names many people, and another's party is not theirs.
+_PARTY = re.compile(r"\b(democrats?|democratic|republicans?|gop|independent|unaffiliated|libertarian|green party|"
+                    r"working families|conservative party|party)\b", re.I)
+_OCCUPATION = re.compile(r"\b(worked|works|working|work as|served as|serves as|employed|employee|employer|job|career|"
+                         r"retired|formerly|former|profession|occupation|owner|owns|businessman|businesswoman|teacher|"
+                         r"principal|lawyer|attorney|officer|official|administrator|director|manager|executive|"
+                         r"engineer|nurse|doctor|professor|accountant|clerk|firefighter|police|pastor|reverend|"
+                         r"consultant|staffer|aide|councilman|councilwoman|council member|commissioner|president|"
+                         r"chairman|chairwoman|chair|founder|ceo)\b", re.I)
+_EDUCATION = re.compile(r"\b(college|university|school|degree|graduat\w*|studied|studies|alumn\w*|educat\w*|"
+                        r"diploma|majored|academy|institute)\b", re.I)
+_FAMILY = re.compile(r"\b(married|marriage|wife|husband|spouse|widow\w*|divorced|children|child|kids|sons?|"
+                     r"daughters?|family|mother|father|parents?|brother|sister|grand\w+)\b", re.I)
+_SAID_OF = {"party": _PARTY, "occupation": _OCCUPATION, "education": _EDUCATION, "family": _FAMILY}
+_PENALTY = re.compile(r"\b(fined?|fines|penalt(y|ies)|penalized|sentenced|jail|prison|probation|fired|suspended|"
+                      r"suspension|disciplin\w*|arrest\w*|charged|charges|indicted|indictment|prosecut\w*|convicted|"
+                      r"punish\w*|resigned|dismissed|terminated|on leave|censured|reprimand\w*)\b", re.I)
+_NEAR = 6  # words from a name to a party or job said of it ("Gomes is running as an independent")
+_POSSESSIVE = re.compile(r"['’]s?$")
 _COUNTED = re.compile(r"\bhow many\s+(?:more\s+|fewer\s+|other\s+|different\s+|separate\s+)?(\w+)(?:\s+(\w+))?", re.I)
 _NUMBER_WORD = re.compile(r"^(\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                           r"dozens?|hundreds?|thousands?|millions?|twenty|thirty|forty|fifty|several|both)$")
@@ -62,6 +89,20 @@ IDENTITY = re.compile(r"\W*who\s*(?:is|was|are|were|'s)\s+(?:the\s+|an?\s+)?((?:
                       r"in|at|on|for|with|to|from|by|during|after|before)\b)[\w'’.-]+\s*){1,4})", re.I)
 
 _KINDS = (  # checked in this order when two start at the same word
+    ("name", re.compile(r"\b(what|what's|whats)\b[\w\s'’]{0,12}\bname of\b")),
+    ("party", re.compile(r"\b(what|which)\s+(political\s+)?part(y|ies)\b(?![\w\s'’]*\b(watch|victory|celebrat|"
+                         r"held|hold|host|threw|throw|attend|night)\b)|\bparty affiliation\b")),
+    ("occupation", re.compile(r"\b(what|which)\b[\w\s'’]*\b(job|jobs|occupation|profession|line of work|"
+                              r"for a living|career)\b")),
+    ("education", re.compile(r"\b(what|which|where|did|does|do|has|is|was)\b[\w\s'’]*\b(go|went|gone|attend\w*|"
+                             r"graduat\w*|enroll\w*|stud(y|ied)|educated)\b[\w\s'’]{0,20}\b(college|university|"
+                             r"school|academy)\b|\b(which|what) (college|university|school|law school)\b[\w\s'’]*"
+                             r"\b(attend\w*|graduat\w*|go|went|stud\w*)\b|\bwhat degree\b|\balma mater\b")),
+    ("family", re.compile(r"\b(is|was|are|does|did|has|have|what|who|how many)\b[\w\s'’]*\b(married|wife|"
+                          r"husband|spouse|children|kids)\b")),
+    ("penalty", re.compile(r"\b(what|which)\b[\w\s'’]*\b(penalty|penalties|punishment|disciplinary|discipline)\b"
+                           r"|\b(has|have|had|was|were|is|are|will)\b[\w\s'’]*\b(charged|arrested|indicted|fined|"
+                           r"fired|punished|disciplined|prosecuted|convicted)\b")),
     ("age", re.compile(r"\bhow old\b|\bwhat age\b|\bwhat('s| is| was)\s+[\w\s'’]{0,40}?\bage\b")),
     ("duration", re.compile(r"\bhow (long|soon|quickly|fast)\b|\bfor how long\b")),
     ("date", re.compile(r"\b(when|what (date|day|year|month|time)|which (date|day|year|month))\b")),
@@ -115,9 +156,77 @@ def type_match(kind: str, sentence: str, question: str) -> float:
         return 1.0 if any(not set(words(n)).issubset(asked) for n in names(sentence)) else 0.0
     if kind == "quote":
         return 1.0 if _QUOTE.search(sentence) else 0.0
+    if kind in _SAID_OF:
+        return 1.0 if _said_of(_SAID_OF[kind], sentence, question) else 0.0
+    if kind == "penalty":
+        return 1.0 if _PENALTY.search(sentence) else 0.0
+    if kind == "name":
+        return 1.0 if _names_the(sentence, question) else 0.0
     if kind == "reason":
         return 1.0 if re.search(r"\b(because|after|since|due to|so that|in order to|reason)\b", sentence, re.I) else 0.0
     return 0.0
+
+
+def _said_of(pattern: re.Pattern, sentence: str, question: str) -> bool:
+    """True when `pattern` occurs in the sentence said of whom the question names (its capitalised
+    words; in a lower-case question, its words the sentence capitalises), or anywhere when it names nobody.
+
+    Said of a person: before their name ("Democratic Mayor Joe Ganim"), or within `_NEAR` words after
+    it ("Ganim is on the Democratic line", "Gomes, a former teacher"), unless another name follows the
+    word ("his attorney William Bloss" says nothing of Gomes's job).
+
+    Example: "What party is Lamond Daniels?", "Republican David Herz and petitioning candidate Lamond
+    Daniels." -> False; "What party is Ganim?", "Ganim is on the Democratic line." -> True.
+    """
+    tokens = [_POSSESSIVE.sub("", t) for t in re.findall(r"[\w'’.-]+", sentence)]
+    asked = [_POSSESSIVE.sub("", w) for w in re.findall(r"[\w'’.-]+", question)[1:] if w[:1].isupper()]
+    named = {w.lower().strip(".") for w in asked} - STOPWORDS
+    if not named:
+        named = {t.lower() for t in tokens if t[:1].isupper()} & set(question_words(question)) - STOPWORDS
+    if not named:
+        return bool(pattern.search(sentence))
+    at = [i for i, t in enumerate(tokens) if t.lower().strip(".") in named]
+    for match in pattern.finditer(sentence):
+        position = len(re.findall(r"[\w'’.-]+", sentence[:match.start()])) + len(match.group().split()) - 1
+        following = list(itertools.takewhile(lambda t: t[:1].isupper(), tokens[position + 1:position + 5]))
+        if following:
+            if any(t.lower().strip(".") in named for t in following):
+                return True
+        elif any(0 < position - i <= _NEAR for i in at):
+            return True
+    return False
+
+
+# Nouns for people, whose name an article gives beside them ("employee Jane Doe"), unlike a thing's.
+_PERSON_NOUN = re.compile(r"^(man|woman|men|women|person|people|girl|boy|child|wife|husband|son|daughter|mother|father|"
+                          r"official|clerk|judge|staff|aide|chief|candidate|victim|spokesperson|spokeswoman|spokesman|"
+                          r"\w+(er|or|ist|ee|ian|ant|ent))$")
+_PHRASE_END = re.compile(r"\b(who|whom|that|which|in|on|at|for|of|from|with|by|to|during|after|before|seen|shown|"
+                         r"caught|heard|named|called|known|filmed|recorded|involved|accused|\w+ed)\b")
+
+
+def _names_the(sentence: str, question: str) -> bool:
+    """For "What is the name of the X?": the sentence gives a name with X ("employee Jane Doe", "the
+    Election Day Hotline", "Jane Doe, a city employee,"), a name the question does not already hold.
+
+    Example: "What is the name of the woman seen in the video?", "We blurred the face of the woman." -> False.
+    """
+    after = re.split(r"\bname of\s+(?:the\s+|an?\s+|this\s+|that\s+)?", question, maxsplit=1, flags=re.I)
+    phrase = _PHRASE_END.split(after[-1].lower(), maxsplit=1)[0] if len(after) > 1 else ""
+    head = ([w for w in words(phrase) if w not in STOPWORDS] or [""])[-1]
+    asked = set(question_words(question))
+    if not _PERSON_NOUN.match(head):  # the name of a station or a hotline: any new capitalised word may be it
+        return any(w[:1].isupper() and w.lower() not in asked for w in re.findall(r"[\w-]+", sentence)[1:])
+    for match in _NAME.finditer(sentence):
+        run = [w.lower() for w in match.group().split()]
+        if set(run) <= asked:
+            continue
+        before = sentence[max(0, match.start() - 40):match.start()].lower()
+        after_run = sentence[match.end():match.end() + 40].lower()
+        if (stem(head) in {stem(w) for w in run} or re.search(rf"\b{re.escape(head)}(\s+of(\s+the)?)?\W*$", before)
+                or re.match(rf"\s*,\s*(an?\s+|the\s+)?([\w-]+\s+){{0,3}}{re.escape(head)}\b", after_run)):
+            return True
+    return False
 
 
 @lru_cache(maxsize=256)

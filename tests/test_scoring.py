@@ -23,6 +23,17 @@ from chatbot.scoring import IDENTITY, coverage, question_type, type_match
     ("Why did the judge say he couldn't tell who won?", "reason"),
     ("Within how many days must they meet?", "number"),
     ("Even after his loss, what did Gomes say would carry on?", "quote"),  # wherever the wh-phrase starts
+    ("What political party does Lamond Daniels belong to?", "party"),
+    ("Which party's primary was thrown out?", "party"),
+    ("What party did the mayor hold on election night?", "other"),  # a watch party is no political party
+    ("What job did John Gomes hold before running?", "occupation"),
+    ("what did john gomes do for a living", "occupation"),
+    ("What penalty did the employee receive?", "penalty"),
+    ("Has anyone been criminally charged?", "penalty"),
+    ("What was the consequence of the video?", "other"),
+    ("What is the name of the woman in the video?", "name"),
+    ("Where did John Gomes go to college?", "education"),
+    ("Is Joe Ganim married?", "family"),
 ])
 def test_question_type(question, kind):
     assert question_type(question) == kind
@@ -63,6 +74,35 @@ def test_type_match(kind, sentence, holds):
 def test_a_count_wants_a_number_of_the_counted_thing_and_a_cost_wants_money(question, sentence, holds):
     assert question_type(question) == "number"
     assert type_match("number", sentence, question) == (1.0 if holds else 0.0)
+
+
+@pytest.mark.parametrize("question, sentence, holds", [
+    # a party or job said of the person asked about: before the name, or after it, unless another name follows
+    ("What party is Lamond Daniels?", "The ballot includes Republican David Herz and candidate Lamond Daniels.", False),
+    ("What party is David Herz?", "The ballot includes Republican David Herz and candidate Lamond Daniels.", True),
+    ("What is Ganim's party affiliation?", "A supporter of Democratic Mayor Joe Ganim stuffed ballots.", True),
+    ("what party is gomes running with", "Ganim is on the Democratic line, while Gomes is running as an independent.",
+     True),
+    ("What party is Stephanie Thomas?", "Ganim is on the Democratic line.", False),
+    ("What party is the mayor?", "Ganim is on the Democratic line.", True),  # nobody named: any party will do
+    ("What job did John Gomes hold?", "If Gomes wins, his attorney William Bloss said, he would withdraw.", False),
+    ("What job did John Gomes hold?", "Gomes, a former city official, sued.", True),
+    ("What does Bill Bloss do for a living?", "“The videos don’t lie,” said lawyer Bill Bloss.", True),
+    ("Where did Gomes go to college?", "Gomes, a University of Bridgeport graduate, spoke.", True),
+    ("Is Joe Ganim married?", "Ganim thanked his supporters.", False),
+    # a penalty or charge is said in so many words
+    ("What penalty did the employee receive?", "The video shows a city hall employee at the box.", False),
+    ("Has anyone been charged?", "No one has been charged so far.", True),
+    # the name of a person is given beside the noun asked about; of a thing, any new name may be it
+    ("What is the name of the woman seen in the video?", "We've blurred the face of the woman in it.", False),
+    ("What is the name of the employee caught on video?", "It shows an employee and Ganim supporter at the box.", False),
+    ("What is the name of the employee caught on video?", "It shows city hall employee Wanda Geter at the box.", True),
+    ("What's the name of the Secretary of the State?", "Secretary of the State Stephanie Thomas spoke.", True),
+    ("What is the name of the hotline?", "Fraud can be reported to the CT Election Day Hotline.", True),
+    ("What is the name of the station that reported it?", "It was first reported by NBC Connecticut.", True),
+])
+def test_a_party_job_penalty_or_name_must_be_said_of_whom_the_question_asks_about(question, sentence, holds):
+    assert type_match(question_type(question), sentence, question) == (1.0 if holds else 0.0)
 
 
 def test_earlier_turns_terms_count_anywhere_in_the_passage_and_the_question_chooses_the_sentence():
