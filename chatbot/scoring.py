@@ -72,7 +72,8 @@ _PENALTY = re.compile(r"\b(fined?|fines|penalt(y|ies)|penalized|sentenced|jail|p
                       r"punish\w*|resigned|dismissed|terminated|on leave|censured|reprimand\w*)\b", re.I)
 _NEAR = 6  # words from a name to a party or job said of it ("Gomes is running as an independent")
 _POSSESSIVE = re.compile(r"['’]s?$")
-_COUNTED = re.compile(r"\bhow many\s+(?:more\s+|fewer\s+|other\s+|different\s+|separate\s+)?(\w+)(?:\s+(\w+))?", re.I)
+_COUNTED = re.compile(r"\bhow many\s+(?:more\s+|fewer\s+|other\s+|different\s+|separate\s+)?(\w+)(?:\s+(\w+))?"
+                      r"|\b(\w+)\s+(?:totals?|tall(?:y|ies)|counts?)\b", re.I)  # or "the vote totals"
 _NUMBER_WORD = re.compile(r"^(\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                           r"dozens?|hundreds?|thousands?|millions?|twenty|thirty|forty|fifty|several|both)$")
 # A count asked as a difference: "by how many votes", "won by how much", "what margin", "separated them".
@@ -106,7 +107,8 @@ _KINDS = (  # checked in this order when two start at the same word
     ("age", re.compile(r"\bhow old\b|\bwhat age\b|\bwhat('s| is| was)\s+[\w\s'’]{0,40}?\bage\b")),
     ("duration", re.compile(r"\bhow (long|soon|quickly|fast)\b|\bfor how long\b")),
     ("date", re.compile(r"\b(when|what (date|day|year|month|time)|which (date|day|year|month))\b")),
-    ("number", re.compile(r"\bhow (many|much)\b|\bwhat (number|percentage|margin)\b|\bby how\b")),
+    ("number", re.compile(r"\bhow (many|much)\b|\bwhat (number|percentage|margin)\b|\bby how\b"
+                          r"|\bwhat (was|were|is|are) the (\w+ ){0,2}(totals?|tall(y|ies)|counts?)\b")),
     ("person", re.compile(r"\b(who|whom|whose)\b|\bwhich (judge|person|candidate|lawyer|attorney|official|man|woman)\b")),
     ("quote", re.compile(r"\b(what|how)\b.*\b(say|said|says|tell|told|declare|declared|announce|announced|claim|"
                          r"claimed|write|wrote|describe|described|call|called|promise|promised|pledge|pledged|vow|vowed|"
@@ -237,7 +239,8 @@ def question_words(question: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=256)
 def _counted(question: str) -> frozenset[str]:
-    """The stems of what a "how many" question counts: "How many absentee ballots were..." -> {"absente", "ballot"}."""
+    """The stems of what a "how many" question counts: "How many absentee ballots were..." -> {"absente", "ballot"};
+    "What were the vote totals?" -> {"vote"}."""
     match = _COUNTED.search(question)
     if not match:
         return frozenset()

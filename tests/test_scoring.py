@@ -70,6 +70,8 @@ def test_type_match(kind, sentence, holds):
     ("How many votes did he get?", "Ganim got 12,004 votes.", True),
     ("How many votes did he win by?", "Ganim won by 251 votes.", True),
     ("How many votes did Ganim beat Gomes by?", "Ganim won by 251 votes.", True),
+    ("What were the final vote totals?", "Ganim won by 251 votes.", False),
+    ("What were the final vote totals?", "Ganim got 12,004 votes.", True),
 ])
 def test_a_count_wants_a_number_of_the_counted_thing_and_a_cost_wants_money(question, sentence, holds):
     assert question_type(question) == "number"
