@@ -134,8 +134,18 @@ def question_type(question: str) -> str:
 
 
 def names(text: str) -> list[str]:
-    """Runs of capitalised words, e.g. "Judge William Clark tossed it" -> ["Judge William Clark"]."""
-    return [m.group() for m in _NAME.finditer(text)]
+    """Runs of two or more capitalised words, less a capitalised function word that starts a sentence.
+
+    Example: "Judge William Clark tossed it" -> ["Judge William Clark"]; "In Connecticut, it is." -> [].
+    """
+    found = []
+    for match in _NAME.finditer(text):
+        run = match.group().split()
+        while run and run[0].lower() in STOPWORDS:
+            run = run[1:]
+        if len(run) > 1:
+            found.append(" ".join(run))
+    return found
 
 
 def type_match(kind: str, sentence: str, question: str) -> float:

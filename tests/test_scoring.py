@@ -3,7 +3,7 @@
 import pytest
 
 from chatbot.lexical import Bm25, terms
-from chatbot.scoring import IDENTITY, coverage, question_type, type_match
+from chatbot.scoring import IDENTITY, coverage, names, question_type, type_match
 
 
 @pytest.mark.parametrize("question, kind", [
@@ -105,6 +105,14 @@ def test_a_count_wants_a_number_of_the_counted_thing_and_a_cost_wants_money(ques
 ])
 def test_a_party_job_penalty_or_name_must_be_said_of_whom_the_question_asks_about(question, sentence, holds):
     assert type_match(question_type(question), sentence, question) == (1.0 if holds else 0.0)
+
+
+def test_a_capitalised_word_opening_a_sentence_is_not_part_of_a_name():
+    assert names("Judge William Clark tossed it out.") == ["Judge William Clark"]
+    assert names("In Connecticut, it's only legal for a few.") == []  # a place, not a person's name
+    assert names("The Gomes campaign said Ned Lamont spoke.") == ["Ned Lamont"]
+    # so "who" is not answered by a sentence whose only capitalised words are its first two
+    assert type_match("person", "In Connecticut, only some may.", "In CT, who is allowed?") == 0.0
 
 
 def test_earlier_turns_terms_count_anywhere_in_the_passage_and_the_question_chooses_the_sentence():
