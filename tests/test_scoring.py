@@ -115,6 +115,12 @@ def test_a_capitalised_word_opening_a_sentence_is_not_part_of_a_name():
     assert type_match("person", "In Connecticut, only some may.", "In CT, who is allowed?") == 0.0
 
 
+def test_who_wants_a_name_other_than_the_one_asked_about():
+    assert type_match("person", "The fourth time might be the charm for Joe Ganim.", "Who ran against Ganim?") == 0.0
+    assert type_match("person", "Ganim defeated challenger John Gomes.", "Who ran against Ganim?") == 1.0
+    assert type_match("person", "Superior Court Judge William Clark ruled.", "Which judge ruled?") == 1.0
+
+
 def test_earlier_turns_terms_count_anywhere_in_the_passage_and_the_question_chooses_the_sentence():
     index = Bm25(["gomes lawyer bloss", "videos showed misconduct", "videos lie"])
     # "What did he say the videos showed?" after "Who was Gomes's lawyer?"
