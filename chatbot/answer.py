@@ -10,11 +10,12 @@ suggestions.
 The refusal rule is explainable: refuse text that tries to instruct the bot; refuse a "when"
 question whose closest sentence says the time is not known yet ("No date has been set for a new
 primary."), quoting that sentence; refuse a question that wants a date, number, age, length of
-time, a person's party or job, a penalty or a person's name when none of the three closest
-sentences holds one (said of the person asked about: `scoring.type_match`); otherwise answer when the best sentence
-covers enough of the question's IDF-weighted terms and is close enough in meaning, or is very close
-in meaning alone, or covers three quarters of the question's terms alone. Its four thresholds were
-calibrated on the golden questions (`chatbot eval`) and are reported with their precision and recall.
+time, a person's party, job, schooling or family, a penalty or charge, or a person's name when
+none of the three closest sentences holds one (said of the person asked about:
+`scoring.type_match`); otherwise answer when the best sentence covers enough of the question's
+IDF-weighted terms and is close enough in meaning, or is very close in meaning alone, or covers
+three quarters of the question's terms alone. Its four thresholds were calibrated on the golden
+questions (`chatbot eval`) and are reported with their precision and recall.
 
 What it leaves out: generating new wording (no generative model is available), and any claim that
 is not a quoted sentence of an article.
