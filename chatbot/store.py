@@ -4,7 +4,8 @@ Three collections share a prefix: `<prefix>-chunks` (passages, with their text),
 (each sentence once, for sentence-level scoring without embedding at question time) and
 `<prefix>-articles` (one record per article: its hash, title, date and indexing recipe, written last when the
 article is indexed, so it doubles as the commit marker of that article). Chroma's result dicts never
-leave this module: callers get `StoredArticle`, `StoredChunk` and `(id, similarity)` pairs.
+leave this module: callers get `StoredArticle`, `StoredChunk` and `(id, similarity)` pairs. Chunks
+are searched by the caller, exactly, in memory (see `retrieval.py`); Chroma searches sentences.
 `Store.check()` searches each collection once, so damaged vector files are found before use;
 `check_in_child()` does it in a child process, because such files can crash the process reading them.
 
@@ -17,7 +18,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -67,6 +68,7 @@ class StoredChunk:
     text: str
     sentences: tuple[tuple[int, int], ...]
     terms: tuple[str, ...] | None = None  # the lexical terms of its title and text, when stored by this analyzer
+    vector: np.ndarray | None = field(default=None, compare=False, repr=False)  # when asked for
 
 
 @dataclass(frozen=True)
@@ -159,7 +161,7 @@ class Store:
     def stored_articles(self) -> dict[str, StoredArticle]:
         """Every committed article, by doc_id."""
         found = {}
-        for ids, metadatas, _ in self._pages(self.articles_col, ["metadatas"]):
+        for ids, metadatas, _, _ in self._pages(self.articles_col, ["metadatas"]):
             for doc_id, meta in zip(ids, metadatas):
                 found[doc_id] = StoredArticle(doc_id, meta["sha256"], meta["title"], meta.get("date") or None,
                                               int(meta["chunks"]), meta.get("recipe", ""))
@@ -214,22 +216,25 @@ class Store:
 
     def chunk_doc_ids(self) -> set[str]:
         """doc_ids that have chunks, committed or not (to find leftovers of an interrupted run)."""
-        return {meta["doc_id"] for _, metadatas, _ in self._pages(self.chunks, ["metadatas"]) for meta in metadatas}
+        return {meta["doc_id"] for _, metadatas, _, _ in self._pages(self.chunks, ["metadatas"]) for meta in metadatas}
 
-    def all_chunks(self, analyzer: str = "") -> list[StoredChunk]:
+    def all_chunks(self, analyzer: str = "", *, vectors: bool = False) -> list[StoredChunk]:
         """Every stored chunk with its text, for the lexical index and for citing.
 
         Args:
             analyzer: the lexical analyzer in use; stored terms made by another one are left out.
+            vectors: also read each chunk's stored vector (in the same pages).
         """
         found = []
-        for ids, metadatas, documents in self._pages(self.chunks, ["metadatas", "documents"]):
-            for chunk_id, meta, text in zip(ids, metadatas, documents):
+        include = ["metadatas", "documents"] + (["embeddings"] if vectors else [])
+        for ids, metadatas, documents, embeddings in self._pages(self.chunks, include):
+            for n, (chunk_id, meta, text) in enumerate(zip(ids, metadatas, documents)):
                 terms = meta.get("terms")
                 usable = isinstance(terms, str) and analyzer and meta.get("analyzer") == analyzer
+                vector = np.asarray(embeddings[n], dtype=np.float32) if vectors else None
                 found.append(StoredChunk(chunk_id, meta["doc_id"], int(meta["index"]), int(meta["start"]),
                                          int(meta["end"]), text, decode_spans(meta["sentences"]),
-                                         tuple(terms.split()) if usable else None))
+                                         tuple(terms.split()) if usable else None, vector))
         return found
 
     def count(self) -> int:
@@ -251,10 +256,6 @@ class Store:
                 self._call(collection.query, query_embeddings=[vector.tolist()], n_results=1, include=["distances"])
 
     # -- search ------------------------------------------------------------------------------------
-    def search_chunks(self, vector: np.ndarray, n: int) -> list[tuple[str, float]]:
-        """The `n` chunks nearest to `vector`, as (chunk id, cosine similarity), best first."""
-        return self._search(self.chunks, vector, n)
-
     def search_sentences(self, vector: np.ndarray, n: int) -> list[tuple[str, float]]:
         """The `n` sentences nearest to `vector`, as (sentence id, cosine similarity), best first."""
         return self._search(self.sentences, vector, n)
@@ -275,12 +276,15 @@ class Store:
         return [(i, 1.0 - float(d)) for i, d in zip(result["ids"][0], result["distances"][0])]
 
     def _pages(self, collection, include: list[str]):
+        """(ids, metadatas, documents, embeddings) page by page; what `include` leaves out comes empty."""
         offset = 0
         while True:
             page = self._call(collection.get, include=include, limit=_PAGE, offset=offset)
             if not page["ids"]:
                 return
-            yield page["ids"], page.get("metadatas") or [], page.get("documents") or [None] * len(page["ids"])
+            embeddings = page.get("embeddings")  # an array: no `or` on it
+            yield (page["ids"], page.get("metadatas") or [], page.get("documents") or [None] * len(page["ids"]),
+                   embeddings if embeddings is not None else [])
             offset += len(page["ids"])
 
 

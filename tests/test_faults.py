@@ -132,7 +132,7 @@ def snapshot(settings: Settings) -> Snapshot:
         for chunk in store.all_chunks():
             chunks.setdefault(chunk.doc_id, set()).add(chunk.id)
         sentences: dict[str, set] = {}
-        for ids, metadatas, _ in store._pages(store.sentences, ["metadatas"]):
+        for ids, metadatas, _, _ in store._pages(store.sentences, ["metadatas"]):
             for sentence, meta in zip(ids, metadatas):
                 sentences.setdefault(meta["doc_id"], set()).add(sentence)
         return Snapshot(markers, chunks, sentences, store.count())

@@ -116,6 +116,17 @@ def test_passages_are_exact_slices_of_their_articles(fake_archive, articles_dir)
         assert passage.start <= passage.highlight_start < passage.highlight_end <= passage.end
 
 
+def test_chunks_searched_in_memory_score_as_chromas_search_of_the_stored_vectors(fake_archive, articles_dir):
+    (articles_dir / "001_32bccdfacf2c2939.txt").unlink()  # a change, so the matrix is rebuilt, not just loaded
+    fake_archive.index()
+    retriever = fake_archive.retriever
+    vector = retriever.embed(["absentee ballot drop box video"])[0]
+    found = retriever.store._search(retriever.store.chunks, vector, len(retriever.chunks))
+    assert len(found) == len(retriever.chunks) == len(retriever.vectors)
+    for chunk_id, similarity in found:
+        assert float(retriever.vectors[retriever.by_id[chunk_id]] @ vector) == pytest.approx(similarity, abs=1e-5)
+
+
 def test_opening_searches_the_terms_stored_at_indexing_exactly_as_if_analysed_afresh(fake_archive):
     retriever = fake_archive.retriever
     assert retriever.chunks and all(c.terms for c in retriever.chunks)

@@ -1,6 +1,9 @@
-"""Pure parts of retrieval: how far the answering span reaches, and repeated statements ranked last."""
+"""Pure parts of retrieval: how far the answering span reaches, repeated statements ranked last, and
+the exact nearest-chunk search."""
 
-from chatbot.retrieval import Evidence, Passage, _distinct_first, _through_colon, _when
+import numpy as np
+
+from chatbot.retrieval import Evidence, Passage, _distinct_first, _nearest, _through_colon, _when
 from chatbot.store import StoredChunk
 
 
@@ -46,3 +49,10 @@ def test_distinct_statements_keep_their_order():
 def test_an_articles_date_reads_as_its_month_and_year():
     assert _when("2024-02-27") == "February 2024"
     assert _when(None) == "" and _when("someday") == ""
+
+
+def test_the_nearest_chunks_come_highest_first_and_ties_in_position_order():
+    similarities = np.array([0.1, 0.9, 0.5, 0.9, -0.2], dtype=np.float32)
+    assert _nearest(similarities, 3) == [1, 3, 2]
+    assert _nearest(similarities, 10) == [1, 3, 2, 0, 4]
+    assert _nearest(similarities[:0], 3) == []
