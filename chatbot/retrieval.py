@@ -2,16 +2,17 @@
 
 Three ranked lists are fused with reciprocal-rank fusion (RRF, k=60): chunks by vector similarity
 (searched exactly, in memory), chunks holding the sentences nearest to the query (searched by
-Chroma), and chunks by BM25 (with misspelt words repaired against the corpus). The best fused candidates, and the first two of each list, are then re-scored
-at the sentence level (`scoring.py`): a passage is as good as its best sentence, blended with its
-fused rank. A passage whose best sentence repeats a better-ranked one's (the same wire copy in two
-articles, a template sentence in a hundred) scores half, which moves it behind the passages that say
-something else: the first three are three different statements. People are read per article
-(`people.py`): a sentence naming the holder of a title the question uses ("the mayor" in an
-article about Mayor Joe Ganim, "Ganim won.") covers that title, and for "What did the judge say?"
-a quotation attributed to someone else does not count as the quotation asked for. An article's
-month and year count as said by each of its sentences ("in February" for an article dated
-2024-02-27). No text is embedded here but the query: sentence vectors were stored at indexing time.
+Chroma), and chunks by BM25 (with misspelt words repaired against the corpus). The best fused
+candidates, and the first two of each list, are then re-scored at the sentence level (`scoring.py`):
+a passage is as good as its best sentence, blended with its fused rank. A passage whose best
+sentence repeats a better-ranked one's (the same wire copy in two articles, a template sentence in a
+hundred) scores half, which moves it behind the passages that say something else: the first three
+are three different statements. People are read per article (`people.py`): a sentence naming the
+holder of a title the question uses ("the mayor" in an article about Mayor Joe Ganim, "Ganim won.")
+covers that title, and for "What did the judge say?" a quotation attributed to someone else does not
+count as the quotation asked for. An article's month and year count as said by each of its sentences
+("in February" for an article dated 2024-02-27). No text is embedded here but the query: sentence
+vectors were stored at indexing time.
 
 What it leaves out: conversation handling (`conversation.py`), the wording of answers and the
 decision to refuse (`answer.py`).
