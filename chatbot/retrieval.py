@@ -21,6 +21,7 @@ decision to refuse (`answer.py`).
 from __future__ import annotations
 
 import datetime
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -93,6 +94,13 @@ class Evidence:
     sentence_score: float
 
 
+# Chroma's sentence search (native code, without the GIL) runs on one of these threads while this
+# one scores chunks and BM25: 2.8 ms (9%) less per retrieve at 10,004 articles, where that search takes
+# 5 ms; 0.3-0.6 ms more at 4 and 1,004 articles, where it takes 1-2. Threads start as needed; 8 so
+# that the web app's concurrent answers do not queue for them.
+_POOL = ThreadPoolExecutor(8, thread_name_prefix="sentence-search")
+
+
 class Retriever:
     """Hybrid search over one store; holds the lexical index and chunk catalogue in memory.
 
@@ -153,12 +161,13 @@ class Retriever:
         if not self.chunks or k <= 0:
             return []
         vector = self.embed([query.text])[0]
+        pending = _POOL.submit(self.store.search_sentences, vector, _DEPTH * 2)
         weights = self.lexical_weights(query)
         dense_chunks = _nearest(_similarities(self.vectors, vector), _DEPTH)
-        sentence_hits = self.store.search_sentences(vector, _DEPTH * 2)
+        lexical = sorted(self.bm25.scores(weights).items(), key=lambda item: -item[1])[:_DEPTH]
+        sentence_hits = pending.result()
         sentence_sims = dict(sentence_hits)
         dense_sentences = list(dict.fromkeys(n for i, _ in sentence_hits for n in self.by_sentence.get(i, ())))
-        lexical = sorted(self.bm25.scores(weights).items(), key=lambda item: -item[1])[:_DEPTH]
         fused: dict[int, float] = {}
         rankings = (dense_chunks, dense_sentences, [n for n, _ in lexical])
         for weight, ranking in zip(_FUSION, rankings):
