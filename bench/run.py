@@ -309,23 +309,24 @@ def latency_stage(label: str, archive, embedder, *, rounds: int = 2, profile_to:
     log(f"Retrieve latency at {label}: {len(questions)} questions x {rounds} (after a warm-up pass)…")
     for question in questions:
         archive.retrieve(question, k=5)
+
+    def ms(call, *args, **kwargs) -> float:
+        started = time.perf_counter()
+        call(*args, **kwargs)
+        return (time.perf_counter() - started) * 1000
+
+    def floor(question: str) -> float:
+        return ms(model.encode, [question], normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
+
     # The same embedding back to back, with no retrieve between: if retrieve leaves work running (threads
     # spinning after a BLAS call did), the interleaved floor is slowed too and the ratio looks better
     # than it is; the two floors side by side show it.
-    alone_ms = []
-    for question in questions:
-        started = time.perf_counter()
-        model.encode([question], normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
-        alone_ms.append((time.perf_counter() - started) * 1000)
+    alone_ms = [floor(question) for question in questions]
     retrieve_ms, floor_ms = [], []
     for _ in range(rounds):
         for question in questions:
-            started = time.perf_counter()
-            model.encode([question], normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
-            floor_ms.append((time.perf_counter() - started) * 1000)
-            started = time.perf_counter()
-            archive.retrieve(question, k=5)
-            retrieve_ms.append((time.perf_counter() - started) * 1000)
+            floor_ms.append(floor(question))
+            retrieve_ms.append(ms(archive.retrieve, question, k=5))
     result = {"questions": len(questions), "samples": len(retrieve_ms), "k": 5,
               "p50_ms": round(statistics.median(retrieve_ms), 1), "p95_ms": round(percentile(retrieve_ms, 0.95), 1),
               "mean_ms": round(statistics.fmean(retrieve_ms), 1),
