@@ -12,10 +12,12 @@ question whose closest sentence says the time is not known yet ("No date has bee
 primary."), quoting that sentence; refuse a question that wants a date, number, age, length of
 time, a person's party, job, schooling or family, a penalty or charge, or a person's name when
 none of the three closest sentences holds one (said of the person asked about:
-`scoring.type_match`); otherwise answer when the best sentence covers enough of the question's
-IDF-weighted terms and is close enough in meaning, or is very close in meaning alone, or covers
-three quarters of the question's terms alone. Its four thresholds were calibrated on the golden
-questions (`chatbot eval`) and are reported with their precision and recall.
+`scoring.type_match`); refuse a question whose only words the articles contain are names, the
+rest appearing nowhere in them ("What is the population of Bridgeport?": `Retriever.unmentioned`),
+unless its best sentence is very close in meaning; otherwise answer when the best sentence covers
+enough of the question's IDF-weighted terms and is close enough in meaning, or is very close in
+meaning alone, or covers three quarters of the question's terms alone. Its five thresholds were
+calibrated on the golden questions (`chatbot eval`) and are reported with their precision and recall.
 
 What it leaves out: generating new wording (no generative model is available), and any claim that
 is not a quoted sentence of an article.
@@ -59,6 +61,7 @@ class Thresholds:
     dense: float = 0.35
     dense_alone: float = 0.62
     coverage_alone: float = 0.75
+    unmentioned_dense: float = 0.55
 
 
 @dataclass(frozen=True)
@@ -111,15 +114,24 @@ def is_instruction(question: str) -> bool:
     return bool(_INSTRUCTION.search(question))
 
 
-def refusal(question: str, evidence: list[Evidence], thresholds: Thresholds = Thresholds()) -> str | None:
+def refusal(question: str, evidence: list[Evidence], thresholds: Thresholds = Thresholds(),
+            unmentioned: tuple[str, ...] = ()) -> str | None:
     """Why the evidence does not answer the question, or None when it does.
+
+    Args:
+        question: the cleaned question.
+        evidence: passages best first (from `Retriever.search`).
+        thresholds: the rule's thresholds.
+        unmentioned: the question's words that the articles never contain, when its others are all
+            names (`Retriever.unmentioned`): "population" in "What is the population of Bridgeport?".
 
     Example: best sentence with coverage 0.2 and similarity 0.41 -> "the articles do not cover ...".
     """
-    return _judge(question, evidence, thresholds)[0]
+    return _judge(question, evidence, thresholds, unmentioned)[0]
 
 
-def _judge(question: str, evidence: list[Evidence], thresholds: Thresholds) -> tuple[str | None, Evidence | None]:
+def _judge(question: str, evidence: list[Evidence], thresholds: Thresholds,
+           unmentioned: tuple[str, ...] = ()) -> tuple[str | None, Evidence | None]:
     """`refusal`'s reason, and the evidence saying the time is not known when that is the reason.
 
     Example: "When is the new primary?" and best sentence "No date has been set for a new primary."
@@ -135,6 +147,8 @@ def _judge(question: str, evidence: list[Evidence], thresholds: Thresholds) -> t
         return "the closest sentence says the time is not known yet", best
     if kind in STRICT_TYPES and not any(e.type_match for e in evidence[:3]):
         return f"the question asks for {_KIND_WORDS[kind]} and none of the closest sentences gives one", None
+    if unmentioned and kind not in STRICT_TYPES and best.dense < thresholds.unmentioned_dense:
+        return "the articles never mention " + " or ".join(f"“{w}”" for w in unmentioned), None
     if best.dense >= thresholds.dense_alone or best.coverage >= thresholds.coverage_alone:
         return None, None
     if best.coverage >= thresholds.coverage and best.dense >= thresholds.dense:
@@ -143,20 +157,22 @@ def _judge(question: str, evidence: list[Evidence], thresholds: Thresholds) -> t
             f"at similarity {best.dense:.2f}"), None
 
 
-def compose(question: str, evidence: list[Evidence], thresholds: Thresholds = Thresholds()) -> Answer:
+def compose(question: str, evidence: list[Evidence], thresholds: Thresholds = Thresholds(),
+            unmentioned: tuple[str, ...] = ()) -> Answer:
     """Word the answer for a question from its ranked evidence.
 
     Args:
         question: the cleaned question.
         evidence: passages best first, with their best sentence's signals (from `Retriever.search`).
         thresholds: the refusal rule's thresholds.
+        unmentioned: see `refusal`.
 
     Returns:
         An `Answer`: the best sentence quoted with `[1]`, agreeing and disagreeing articles cited
         beside it; or a refusal with the closest passages as suggestions.
     """
     confidence = max((e.sentence_score for e in evidence), default=0.0)
-    why, said = _judge(question, evidence, thresholds)
+    why, said = _judge(question, evidence, thresholds, unmentioned)
     if said:  # an article says the time is not known: quote it, and show it first
         others = tuple(e.passage for e in evidence if e is not said)
         text = f"The articles don't give that; one says: {quoted(said.passage.highlight)}"

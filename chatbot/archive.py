@@ -190,7 +190,8 @@ class Archive:
             ChatbotError: empty question, or no usable index.
         """
         cleaned = self._clean(question)
-        return compose(cleaned, self._search(cleaned, k=k, history=history), self.thresholds)
+        evidence = self._search(cleaned, k=k, history=history)
+        return compose(cleaned, evidence, self.thresholds, self.retriever.unmentioned(cleaned))
 
 
 def _scrub(value):

@@ -21,13 +21,15 @@ decision to refuse (`answer.py`).
 from __future__ import annotations
 
 import datetime
+import re
+from bisect import bisect_left
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from .conversation import Query
-from .lexical import ANALYZER, Bm25, lexical_text, stem, terms, words
+from .lexical import ANALYZER, STOPWORDS, Bm25, lexical_text, stem, terms, words
 from .people import People
 from .scoring import IDENTITY, coverage, overlap, question_type, question_words, sentence_score, type_match
 from .store import Store, StoredArticle, StoredChunk, sentence_id
@@ -51,6 +53,9 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
 _FUSION = (1.0, 1.0, 1.0)  # dense chunks, dense sentences, BM25
 _REPEAT = 0.7  # share of terms at which a best sentence repeats a better passage's (0.6-0.9 alike on golden)
 _REPEATED = 0.5  # a repeated statement's score is halved: it adds nothing to the passage it repeats
+_NAME_SHARE = 0.8  # a word the articles capitalise this often, away from a sentence's start, is a name
+_NAME_SAMPLE = 40  # passages read to tell (the first ones holding the word)
+_WORD = re.compile(r"[A-Za-z][\w’'-]*")
 
 
 @dataclass(frozen=True)
@@ -137,6 +142,53 @@ class Retriever:
                 self.by_sentence.setdefault(sentence_id(chunk.doc_id, start, end), []).append(n)
         self.bm25 = Bm25([lexical_text(self.articles[c.doc_id].title, c.text) for c in chunks],
                          analysed=[c.terms for c in chunks], dictionary=self.vocabulary)
+        self._names: dict[str, bool] = {}
+        self._terms: list[str] | None = None
+
+    def unmentioned(self, question: str) -> tuple[str, ...]:
+        """The question's words that no article contains, when each word of it that the articles do
+        contain is a name: it then asks something about a person or place that the articles never say.
+
+        A word counts as contained in any of its forms ("sue" for "sued", "urge" for "urging") or
+        misspelt by one letter; a name is a word the articles capitalise (`_NAME_SHARE`).
+
+        Example: "What is the population of Bridgeport?" -> ("population",); "Why did Gomes sue?" -> ();
+        "What was the woman in the footage doing?" -> () ("woman" is not a name, so the articles may
+        say it in other words).
+        """
+        asked = [w for w in dict.fromkeys(words(question)) if w not in STOPWORDS and not w.isdigit()]
+        unknown = tuple(w for w in asked if not self._contains(stem(w)))
+        known = [w for w in asked if w not in unknown]
+        if not unknown or not known or not all(self._is_name(stem(w)) for w in known):
+            return ()
+        return unknown
+
+    def _contains(self, term: str) -> bool:
+        """True when some passage holds the term, a form of it, or it misspelt by one letter."""
+        if self.bm25.known(term) or self.bm25.repair(term):
+            return True
+        if self._terms is None:
+            self._terms = sorted(self.bm25.postings)
+        root = term[:-1] if term.endswith("e") and len(term) > 3 else term  # "urge" -> "urging"
+        at = bisect_left(self._terms, root)
+        return at < len(self._terms) and self._terms[at].startswith(root)
+
+    def _is_name(self, term: str) -> bool:
+        """True when the articles write the word capitalised (away from a sentence's start): "Ganim"."""
+        if term not in self._names:
+            capitalised = seen = 0
+            for n, _ in self.bm25.postings.get(term, ())[:_NAME_SAMPLE]:
+                text = self.chunks[n].text
+                for match in _WORD.finditer(text):
+                    word = match.group()
+                    if stem(re.sub(r"['’]s?$", "", word.lower())) != term:
+                        continue
+                    if not text[:match.start()].rstrip()[-1:] or text[:match.start()].rstrip()[-1:] in '.!?:"“':
+                        continue  # a sentence's first word is capitalised whatever it is
+                    seen += 1
+                    capitalised += word[0].isupper()
+            self._names[term] = bool(seen) and capitalised >= _NAME_SHARE * seen
+        return self._names[term]
 
     def lexical_weights(self, query: Query) -> dict[str, float]:
         """The query's terms with unknown words repaired to their corpus spelling."""

@@ -73,3 +73,12 @@ def test_a_when_question_whose_closest_sentence_says_no_date_is_set_is_refused_w
     assert "No date has been set" in answer.text and answer.suggestions[0].doc_id == "b"
     answer = compose("Which primary was thrown out?", [unknown])  # not asking when: an ordinary answer
     assert not answer.refused and answer.text.startswith("No date has been set")
+
+
+def test_a_question_about_what_the_articles_never_mention_is_refused_unless_very_close_in_meaning():
+    near = [evidence("a", "Bridgeport has spoken, Ganim said.", dense=0.5, cover=0.05, match=0.0)]
+    answer = compose("What is the population of Bridgeport?", near, unmentioned=("population",))
+    assert answer.refused and answer.reason == "the articles never mention “population”"
+    assert not compose("What is the population of Bridgeport?", near).refused  # without the word, it answers
+    close = [evidence("a", "Ganim released a statement.", dense=0.7, cover=0.05, match=0.0)]
+    assert not compose("What was Ganim's reaction?", close, unmentioned=("reaction",)).refused

@@ -56,3 +56,13 @@ def test_the_nearest_chunks_come_highest_first_and_ties_in_position_order():
     assert _nearest(similarities, 3) == [1, 3, 2]
     assert _nearest(similarities, 10) == [1, 3, 2, 0, 4]
     assert _nearest(similarities[:0], 3) == []
+
+
+def test_a_question_whose_only_known_words_are_names_names_what_the_articles_never_mention(fake_archive):
+    unmentioned = fake_archive.retriever.unmentioned
+    assert unmentioned("What is the population of Bridgeport?") == ("population",)
+    assert unmentioned("What is Ganim's favorite food?") == ("favorite", "food")
+    assert unmentioned("Why did Gomes sue?") == ()  # "sued" is in the articles
+    assert unmentioned("What did Thomas urge?") == ()  # so is "urging"
+    assert unmentioned("What was the woman in the footage doing?") == ()  # "woman" is no name
+    assert unmentioned("What is the capital of France?") == ()  # nothing of it is known: another rule's job
