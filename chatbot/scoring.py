@@ -92,7 +92,8 @@ IDENTITY = re.compile(r"\W*who\s*(?:is|was|are|were|'s)\s+(?:the\s+|an?\s+)?((?:
 _KINDS = (  # checked in this order when two start at the same word
     ("name", re.compile(r"\b(what|what's|whats)\b[\w\s'’]{0,12}\bname of\b")),
     ("party", re.compile(r"\b(what|which)\s+(political\s+)?part(y|ies)\b(?![\w\s'’]*\b(watch|victory|celebrat|"
-                         r"held|hold|host|threw|throw|attend|night)\b)|\bparty affiliation\b")),
+                         r"held|hold|host|threw|throw|attend|night)\b)|\bparty affiliation\b"
+                         r"|\b(is|was|are|were)\b[\w\s'’.-]{1,40}\ban?\s+(registered\s+)?(democrat|republican)\b")),
     ("occupation", re.compile(r"\b(what|which)\b[\w\s'’]*\b(job|jobs|occupation|profession|line of work|"
                               r"for a living|career)\b")),
     ("education", re.compile(r"\b(what|which|where|did|does|do|has|is|was)\b[\w\s'’]*\b(go|went|gone|attend\w*|"
@@ -102,8 +103,9 @@ _KINDS = (  # checked in this order when two start at the same word
     ("family", re.compile(r"\b(is|was|are|does|did|has|have|what|who|how many)\b[\w\s'’]*\b(married|wife|"
                           r"husband|spouse|children|kids)\b")),
     ("penalty", re.compile(r"\b(what|which)\b[\w\s'’]*\b(penalty|penalties|punishment|disciplinary|discipline)\b"
-                           r"|\b(has|have|had|was|were|is|are|will)\b[\w\s'’]*\b(charged|arrested|indicted|fined|"
-                           r"fired|punished|disciplined|prosecuted|convicted)\b")),
+                           r"|\b(has|have|had|was|were|is|are|will|did|does|do)\b[\w\s'’]*\b(charged|arrested|indicted|"
+                           r"fined|fired|punished|disciplined|prosecuted|convicted|criminal(ly)? charges?|charges against|"
+                           r"arrests?)\b")),
     ("age", re.compile(r"\bhow old\b|\bwhat age\b|\bwhat('s| is| was)\s+[\w\s'’]{0,40}?\bage\b")),
     ("duration", re.compile(r"\bhow (long|soon|quickly|fast)\b|\bfor how long\b")),
     ("date", re.compile(r"\b(when|what (date|day|year|month|time)|which (date|day|year|month))\b")),
