@@ -14,8 +14,9 @@ Three kinds of evidence, each explainable on its own:
   but person, quote, place and reason are strict (`STRICT_TYPES`): an answer without one cannot
   be right. "How many votes" wants a number followed by "votes" within four words, not any
   number, and not a margin ("won by 251 votes") unless the margin is asked; "how much did it cost"
-  wants an amount of money. "Who is the mayor?" (`IDENTITY`) wants the sentence that gives the
-  title with the name, which the retrieval reads with the article's people (`people.py`).
+  wants an amount of money; "what year" a year, "what time" a time of day. "Who is the mayor?"
+  (`IDENTITY`) wants the sentence that gives the title with the name, which the retrieval reads
+  with the article's people (`people.py`).
 
 What it leaves out: retrieval (which sentences to score) and the final wording (`answer.py`).
 """
@@ -42,13 +43,17 @@ _NUMBER = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|el
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:[A-Z]\.\s*)?[A-Z][a-z]+)+")
 
 
-_TIME = re.compile(r"\b(\d{1,2}(:\d\d)?\s*(a\.m\.|p\.m\.|am|pm)|hours?|minutes?|ago|noon|midnight|"
-                   r"morning|afternoon|evening|night|earlier|later)\b", re.I)
+_TIME = re.compile(r"\b\d{1,2}(:\d\d)?\s*(a\.m\.|p\.m\.|am\b|pm\b)|\b(hours?|minutes?|ago|noon|midnight|"
+                   r"morning|afternoon|evening|night|earlier|later)\b", re.I)  # no \b after "p.m.": a dot ends no word
 _DURATION = re.compile(r"\b(\d[\d,.]*|an?|one|two|three|four|five|six|seven|eight|nine|ten|few|several|many)\s+"
                        r"(seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)\b|"
                        r"\b(seconds|minutes|hours|days|weeks|months|years|decades)\b", re.I)
 _AGE = re.compile(r"\b\d{1,3}(-year-old|\s+years?\s+old|-years-old)\b|\b(aged?|born)\b|[A-Z][a-z]+, \d{1,3},")
 _QUOTE = re.compile(r'[“”"]')
+# "What year ...?" wants a year and "What time ...?" a time of day, not any date ("next week", "Tuesday").
+_YEAR_ASKED = re.compile(r"\b(what|which)\s+year\b", re.I)
+_YEAR = re.compile(r"\b(19|20)\d\d\b")
+_CLOCK_ASKED = re.compile(r"\bwhat time\b", re.I)
 STRICT_TYPES = frozenset({"date", "number", "age", "duration", "party", "occupation", "education", "family",
                           "penalty", "name"})
 # The words a party, job, schooling, family or penalty is said with. The first four must be said of
@@ -153,6 +158,10 @@ def names(text: str) -> list[str]:
 def type_match(kind: str, sentence: str, question: str) -> float:
     """1.0 when the sentence holds the kind of thing the question asks for, else 0.0."""
     if kind == "date":
+        if _YEAR_ASKED.search(question):
+            return 1.0 if _YEAR.search(sentence) else 0.0
+        if _CLOCK_ASKED.search(question):
+            return 1.0 if _TIME.search(sentence) else 0.0
         return 1.0 if _DATE.search(sentence) or _TIME.search(sentence) else 0.0
     if kind == "age":
         return 1.0 if _AGE.search(sentence) else 0.0

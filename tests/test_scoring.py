@@ -61,6 +61,17 @@ def test_type_match(kind, sentence, holds):
 
 
 @pytest.mark.parametrize("question, sentence, holds", [
+    ("What year was Ganim first elected?", "Ganim won again on Tuesday.", False),
+    ("What year was Ganim first elected?", "Ganim was first elected in 1991.", True),
+    ("What time did the polls close?", "Voters go to the polls next week.", False),
+    ("What time did the polls close?", "Polls closed at 8 p.m. on Tuesday.", True),
+    ("When did the polls close?", "Voters go to the polls next week.", True),
+])
+def test_a_year_or_a_time_of_day_asked_for_is_not_any_date(question, sentence, holds):
+    assert type_match("date", sentence, question) == (1.0 if holds else 0.0)
+
+
+@pytest.mark.parametrize("question, sentence, holds", [
     ("How many votes separated them?", "Ganim won by 251 votes.", True),
     ("How many votes separated them?", "The Sept. 12 primary was thrown out.", False),  # a number, but not of votes
     ("How many more voters came out?", "About 1,000 more voters came out this time.", True),
