@@ -79,6 +79,7 @@ _NEAR = 6  # words from a name to a party or job said of it ("Gomes is running a
 _POSSESSIVE = re.compile(r"['’]s?$")
 _COUNTED = re.compile(r"\bhow many\s+(?:more\s+|fewer\s+|other\s+|different\s+|separate\s+)?(\w+)(?:\s+(\w+))?"
                       r"|\b(\w+)\s+(?:totals?|tall(?:y|ies)|counts?)\b", re.I)  # or "the vote totals"
+_ANYONE = frozenset({"people", "persons", "individuals", "folks"})
 _NUMBER_WORD = re.compile(r"^(\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                           r"dozens?|hundreds?|thousands?|millions?|twenty|thirty|forty|fifty|several|both)$")
 # A count asked as a difference: "by how many votes", "won by how much", "what margin", "separated them".
@@ -125,6 +126,9 @@ _KINDS = (  # checked in this order when two start at the same word
 )
 
 
+_SOURCE = re.compile(r"\W*according to [^,?]{1,60},\s*")
+
+
 def question_type(question: str) -> str:
     """The kind of answer a question wants: date, age, duration, number, person, quote, place, reason, or other.
 
@@ -135,6 +139,9 @@ def question_type(question: str) -> str:
     "Who nominated him?" -> "person"; "What did Gomes say would continue?" -> "quote".
     """
     q = question.lower()
+    source = _SOURCE.match(q)  # "According to the mayor, how many ...?" asks how many, not for a quote
+    if source and (kind := question_type(q[source.end():])) != "other":
+        return kind
     found = [(match.start(), order, kind) for order, (kind, pattern) in enumerate(_KINDS)
              if (match := pattern.search(q))]
     return min(found)[2] if found else "other"
@@ -263,7 +270,7 @@ def _counted(question: str) -> frozenset[str]:
     """The stems of what a "how many" question counts: "How many absentee ballots were..." -> {"absente", "ballot"};
     "What were the vote totals?" -> {"vote"}."""
     match = _COUNTED.search(question)
-    if not match:
+    if not match or (match.group(1) or "").lower() in _ANYONE:  # "how many people" are counted as voters too
         return frozenset()
     return frozenset(stem(w) for w in words(" ".join(g for g in match.groups() if g)) if w not in STOPWORDS)
 

@@ -32,6 +32,8 @@ from chatbot.scoring import IDENTITY, coverage, names, question_type, type_match
     ("Has anyone been criminally charged?", "penalty"),
     ("Did the investigation lead to criminal charges against anyone?", "penalty"),
     ("Is Stephanie Thomas a Democrat or a Republican?", "party"),
+    ("According to the mayor, how many people voted?", "number"),  # a source named first, then the question
+    ("According to the AP, what did Gomes say?", "quote"),
     ("What did Gomes say about the charges?", "quote"),
     ("What was the consequence of the video?", "other"),
     ("What is the name of the woman in the video?", "name"),
@@ -75,6 +77,7 @@ def test_a_year_or_a_time_of_day_asked_for_is_not_any_date(question, sentence, h
     ("How many votes separated them?", "Ganim won by 251 votes.", True),
     ("How many votes separated them?", "The Sept. 12 primary was thrown out.", False),  # a number, but not of votes
     ("How many more voters came out?", "About 1,000 more voters came out this time.", True),
+    ("How many more people showed up?", "About 1,000 more voters came out this time.", True),  # people, any noun
     ("How many primaries has he won?", "He has won two primaries and two elections.", True),
     ("Exactly how many absentee ballots were mishandled?", "Absentee ballots were mishandled on Sept. 12.", False),
     ("How much did the new election cost?", "The election cost the city $1.2 million.", True),
