@@ -14,9 +14,9 @@ Three kinds of evidence, each explainable on its own:
   but person, quote, place and reason are strict (`STRICT_TYPES`): an answer without one cannot
   be right. "How many votes" wants a number followed by "votes" within four words, not any
   number, and not a margin ("won by 251 votes") unless the margin is asked; "how much did it cost"
-  wants an amount of money; "what year" a year, "what time" a time of day. "Who is the mayor?"
-  (`IDENTITY`) wants the sentence that gives the title with the name, which the retrieval reads
-  with the article's people (`people.py`).
+  wants an amount of money; "what year" a year, "what time" a time of day, "what date" a day
+  of the calendar or week (not "today"). "Who is the mayor?" (`IDENTITY`) wants the sentence that
+  gives the title with the name, which the retrieval reads with the article's people (`people.py`).
 
 What it leaves out: retrieval (which sentences to score) and the final wording (`answer.py`).
 """
@@ -54,6 +54,9 @@ _QUOTE = re.compile(r'[“”"]')
 _YEAR_ASKED = re.compile(r"\b(what|which)\s+year\b", re.I)
 _YEAR = re.compile(r"\b(19|20)\d\d\b")
 _CLOCK_ASKED = re.compile(r"\bwhat time\b", re.I)
+_DAY_ASKED = re.compile(r"\b(what|which)\s+(date|day)\b", re.I)  # a calendar date, not "today" or "this week"
+_DAY = re.compile(rf"\b({_MONTHS})\.?\b|\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|"
+                  r"\b\d{1,2}/\d{1,2}\b", re.I)
 STRICT_TYPES = frozenset({"date", "number", "age", "duration", "party", "occupation", "education", "family",
                           "penalty", "name"})
 # The words a party, job, schooling, family or penalty is said with. The first four must be said of
@@ -169,6 +172,8 @@ def type_match(kind: str, sentence: str, question: str) -> float:
             return 1.0 if _YEAR.search(sentence) else 0.0
         if _CLOCK_ASKED.search(question):
             return 1.0 if _TIME.search(sentence) else 0.0
+        if _DAY_ASKED.search(question):
+            return 1.0 if _DAY.search(sentence) else 0.0
         return 1.0 if _DATE.search(sentence) or _TIME.search(sentence) else 0.0
     if kind == "age":
         return 1.0 if _AGE.search(sentence) else 0.0

@@ -68,8 +68,10 @@ def test_type_match(kind, sentence, holds):
     ("What time did the polls close?", "Voters go to the polls next week.", False),
     ("What time did the polls close?", "Polls closed at 8 p.m. on Tuesday.", True),
     ("When did the polls close?", "Voters go to the polls next week.", True),
+    ("What date was the primary held?", "The only way is to come out and vote today.", False),
+    ("What date was the primary held?", "The results of a Sept. 12 primary were tossed out.", True),
 ])
-def test_a_year_or_a_time_of_day_asked_for_is_not_any_date(question, sentence, holds):
+def test_a_year_a_time_of_day_or_a_calendar_day_asked_for_is_not_any_date(question, sentence, holds):
     assert type_match("date", sentence, question) == (1.0 if holds else 0.0)
 
 
