@@ -14,10 +14,12 @@ time, a person's party, job, schooling or family, a penalty or charge, or a pers
 none of the three closest sentences holds one (said of the person asked about:
 `scoring.type_match`); refuse a question whose only words the articles contain are names, the
 rest appearing nowhere in them ("What is the population of Bridgeport?": `Retriever.unmentioned`),
-unless its best sentence is very close in meaning; otherwise answer when the best sentence covers
-enough of the question's IDF-weighted terms and is close enough in meaning, or is very close in
-meaning alone, or covers three quarters of the question's terms alone. Its five thresholds were
-calibrated on the golden questions (`chatbot eval`) and are reported with their precision and recall.
+unless its best sentence is very close in meaning; answer a follow-up asking little more than a
+kind of answer ("For how long?") when one of the three closest sentences gives one; otherwise
+answer when the best sentence covers enough of the question's IDF-weighted terms and is close
+enough in meaning, or is very close in meaning alone, or covers three quarters of the question's
+terms alone. Its five thresholds were calibrated on the golden questions (`chatbot eval`) and are
+reported with their precision and recall.
 
 What it leaves out: generating new wording (no generative model is available), and any claim that
 is not a quoted sentence of an article.
@@ -28,6 +30,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .lexical import terms
 from .retrieval import Evidence, Passage
 from .scoring import IDENTITY, STRICT_TYPES, overlap, question_type
 
@@ -115,7 +118,7 @@ def is_instruction(question: str) -> bool:
 
 
 def refusal(question: str, evidence: list[Evidence], thresholds: Thresholds = Thresholds(),
-            unmentioned: tuple[str, ...] = ()) -> str | None:
+            unmentioned: tuple[str, ...] = (), *, followup: bool = False) -> str | None:
     """Why the evidence does not answer the question, or None when it does.
 
     Args:
@@ -124,14 +127,16 @@ def refusal(question: str, evidence: list[Evidence], thresholds: Thresholds = Th
         thresholds: the rule's thresholds.
         unmentioned: the question's words that the articles never contain, when its others are all
             names (`Retriever.unmentioned`): "population" in "What is the population of Bridgeport?".
+        followup: the question was searched with earlier turns ("For how long?" after "What is he
+            working on?"): asking little more than a kind of answer, it is answered by one.
 
     Example: best sentence with coverage 0.2 and similarity 0.41 -> "the articles do not cover ...".
     """
-    return _judge(question, evidence, thresholds, unmentioned)[0]
+    return _judge(question, evidence, thresholds, unmentioned, followup)[0]
 
 
 def _judge(question: str, evidence: list[Evidence], thresholds: Thresholds,
-           unmentioned: tuple[str, ...] = ()) -> tuple[str | None, Evidence | None]:
+           unmentioned: tuple[str, ...] = (), followup: bool = False) -> tuple[str | None, Evidence | None]:
     """`refusal`'s reason, and the evidence saying the time is not known when that is the reason.
 
     Example: "When is the new primary?" and best sentence "No date has been set for a new primary."
@@ -147,6 +152,8 @@ def _judge(question: str, evidence: list[Evidence], thresholds: Thresholds,
         return "the closest sentence says the time is not known yet", best
     if kind in STRICT_TYPES and not any(e.type_match for e in evidence[:3]):
         return f"the question asks for {_KIND_WORDS[kind]} and none of the closest sentences gives one", None
+    if followup and kind in STRICT_TYPES and len(terms(question)) <= 1:
+        return None, None  # "For how long?", "In what year?": the earlier turn chose the passages, one gives it
     if unmentioned and kind not in STRICT_TYPES and best.dense < thresholds.unmentioned_dense:
         return "the articles never mention " + " or ".join(f"“{w}”" for w in unmentioned), None
     if best.dense >= thresholds.dense_alone or best.coverage >= thresholds.coverage_alone:
@@ -158,21 +165,21 @@ def _judge(question: str, evidence: list[Evidence], thresholds: Thresholds,
 
 
 def compose(question: str, evidence: list[Evidence], thresholds: Thresholds = Thresholds(),
-            unmentioned: tuple[str, ...] = ()) -> Answer:
+            unmentioned: tuple[str, ...] = (), *, followup: bool = False) -> Answer:
     """Word the answer for a question from its ranked evidence.
 
     Args:
         question: the cleaned question.
         evidence: passages best first, with their best sentence's signals (from `Retriever.search`).
         thresholds: the refusal rule's thresholds.
-        unmentioned: see `refusal`.
+        unmentioned, followup: see `refusal`.
 
     Returns:
         An `Answer`: the best sentence quoted with `[1]`, agreeing and disagreeing articles cited
         beside it; or a refusal with the closest passages as suggestions.
     """
     confidence = max((e.sentence_score for e in evidence), default=0.0)
-    why, said = _judge(question, evidence, thresholds, unmentioned)
+    why, said = _judge(question, evidence, thresholds, unmentioned, followup)
     if said:  # an article says the time is not known: quote it, and show it first
         others = tuple(e.passage for e in evidence if e is not said)
         text = f"The articles don't give that; one says: {quoted(said.passage.highlight)}"

@@ -140,9 +140,14 @@ class Archive:
 
     def _search(self, question: str, *, k: int, history) -> list[Evidence]:
         """`evidence` for a question already cleaned."""
-        turns = normalize_history(_scrub(history))[-_HISTORY_TURNS:]
+        turns = self._turns(history)
         query = self._followup_query(question, turns) if turns and is_followup(question) else build_query(question)
         return self.retriever.search(query, k=max(int(k), 1))
+
+    @staticmethod
+    def _turns(history) -> list[str]:
+        """The earlier user questions that a follow-up is read with, oldest first."""
+        return normalize_history(_scrub(history))[-_HISTORY_TURNS:]
 
     def _followup_query(self, question: str, turns: list[str]):
         """Resolve the earlier turns oldest first, then search the question with their context."""
@@ -191,7 +196,8 @@ class Archive:
         """
         cleaned = self._clean(question)
         evidence = self._search(cleaned, k=k, history=history)
-        return compose(cleaned, evidence, self.thresholds, self.retriever.unmentioned(cleaned))
+        followup = bool(self._turns(history)) and is_followup(cleaned)
+        return compose(cleaned, evidence, self.thresholds, self.retriever.unmentioned(cleaned), followup=followup)
 
 
 def _scrub(value):

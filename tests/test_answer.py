@@ -82,3 +82,12 @@ def test_a_question_about_what_the_articles_never_mention_is_refused_unless_very
     assert not compose("What is the population of Bridgeport?", near).refused  # without the word, it answers
     close = [evidence("a", "Ganim released a statement.", dense=0.7, cover=0.05, match=0.0)]
     assert not compose("What was Ganim's reaction?", close, unmentioned=("reaction",)).refused
+
+
+def test_a_followup_asking_only_for_a_kind_of_answer_is_answered_by_a_sentence_of_that_kind():
+    years = [evidence("a", "Ganim looks forward to the next four years.", dense=0.27, cover=0.2, match=1.0)]
+    assert compose("For how long?", years).refused  # alone, nothing says what it asks about
+    answer = compose("For how long?", years, followup=True)
+    assert not answer.refused and answer.text.startswith("Ganim looks forward to the next four years.")
+    none = [evidence("a", "Ganim spoke to supporters.", dense=0.27, cover=0.2, match=0.0)]
+    assert compose("For how long?", none, followup=True).refused
