@@ -163,6 +163,21 @@ class Retriever:
             return ()
         return unknown
 
+    def cased(self, question: str) -> str:
+        """The question with the names the articles capitalise capitalised, as a careful writer would.
+
+        Scoring reads a question's capitalised words as the people it asks about ("What party is
+        Ganim?"); a question typed in lower case names them too. Example: "where did bill bloss
+        study" -> "where did Bill Bloss study".
+        """
+        def case(match: re.Match) -> str:
+            word = match.group()
+            bare = re.sub(r"['’]s?$", "", word)
+            if word.islower() and bare not in STOPWORDS and self._is_name(stem(bare)):
+                return word[0].upper() + word[1:]
+            return word
+        return _WORD.sub(case, question)
+
     def _contains(self, term: str) -> bool:
         """True when some passage holds the term, a form of it, or it misspelt by one letter."""
         if self.bm25.known(term) or self.bm25.repair(term):
@@ -231,14 +246,15 @@ class Retriever:
         leaders = dict.fromkeys(n for ranking in rankings for n in ranking[:_LEADERS])
         candidates += [n for n in leaders if n not in candidates]
         best_fused = fused[candidates[0]]
-        kind = question_type(query.question)
+        question = self.cased(query.question)
+        kind = question_type(question)
         missing = [sentence_id(self.chunks[n].doc_id, s, e) for n in candidates for s, e in self.chunks[n].sentences]
         missing = [i for i in dict.fromkeys(missing) if i not in sentence_sims]
         for i, stored in self.store.sentence_vectors(missing).items():
             sentence_sims[i] = float(np.dot(stored, vector))
         results = []
         for n in candidates:
-            evidence = self._best_sentence(n, weights, kind, query.question, sentence_sims, query.answered)
+            evidence = self._best_sentence(n, weights, kind, question, sentence_sims, query.answered)
             blended = _BLEND * fused[n] / (best_fused or 1.0) + (1 - _BLEND) * evidence.sentence_score
             results.append((blended, evidence))
         results.sort(key=lambda item: -item[0])

@@ -66,3 +66,10 @@ def test_a_question_whose_only_known_words_are_names_names_what_the_articles_nev
     assert unmentioned("What did Thomas urge?") == ()  # so is "urging"
     assert unmentioned("What was the woman in the footage doing?") == ()  # "woman" is no name
     assert unmentioned("What is the capital of France?") == ()  # nothing of it is known: another rule's job
+
+
+def test_a_lower_case_question_has_the_names_the_articles_capitalise_capitalised(fake_archive):
+    cased = fake_archive.retriever.cased
+    assert cased("where did bill bloss go to law school") == "where did Bill Bloss go to law school"
+    assert cased("what party is gomes's rival?") == "what party is Gomes's rival?"
+    assert cased("Who won?") == "Who won?"
