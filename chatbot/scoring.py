@@ -5,8 +5,8 @@ Three kinds of evidence, each explainable on its own:
 - coverage: the share of the question's content terms, weighted by IDF, that the sentence (or, at half
   credit, its neighbouring sentences) contains;
 - answer type, read from the question's first wh-phrase: a "when" question wants a date or time,
-  "how many" a number, "how long" a duration, "how old" an age, "who" a name the question does not
-  already contain, "what did she say" a quotation (a sentence about the speaker that quotes nothing
+  "how many" a number, "how long" a duration, "how old" an age, "who" (or "which station / agency")
+  a name the question does not already contain, "what did she say" a quotation (a sentence about the speaker that quotes nothing
   is not what she said), "what party / what job / which college / is she married" a party, job,
   education or family said of the person asked about ("Republican David Herz" says nothing of the
   candidate named after him), "what penalty / has anyone been charged" a penalty or charge, "what
@@ -120,7 +120,9 @@ _KINDS = (  # checked in this order when two start at the same word
     ("date", re.compile(r"\b(when|what (date|day|year|month|time)|which (date|day|year|month))\b")),
     ("number", re.compile(r"\bhow (many|much)\b|\bwhat (number|percentage|margin)\b|\bby how\b"
                           r"|\bwhat (was|were|is|are) the (\w+ ){0,2}(totals?|tall(y|ies)|counts?)\b")),
-    ("person", re.compile(r"\b(who|whom|whose)\b|\bwhich (judge|person|candidate|lawyer|attorney|official|man|woman)\b")),
+    ("person", re.compile(r"\b(who|whom|whose)\b|\bwhich (judge|person|candidate|lawyer|attorney|official|man|woman)\b"
+                          r"|\b(which|what)\s+([\w-]+\s+){0,2}(station|outlet|newspaper|paper|network|service|agency|"
+                          r"body|commission|office|court|organi[sz]ation|group|firm|company|department)\b")),
     ("quote", re.compile(r"\b(what|how)\b.*\b(say|said|says|tell|told|declare|declared|announce|announced|claim|"
                          r"claimed|write|wrote|describe|described|call|called|promise|promised|pledge|pledged|vow|vowed|"
                          r"think|thinks|blame|blames)\b|\baccording to\b")),

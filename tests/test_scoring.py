@@ -34,6 +34,8 @@ from chatbot.scoring import IDENTITY, coverage, names, question_type, type_match
     ("Is Stephanie Thomas a Democrat or a Republican?", "party"),
     ("According to the mayor, how many people voted?", "number"),  # a source named first, then the question
     ("According to the AP, what did Gomes say?", "quote"),
+    ("Which radio station reported the result?", "person"),  # an organisation's name is asked, like a person's
+    ("which state body is looking into it?", "person"),
     ("What did Gomes say about the charges?", "quote"),
     ("What was the consequence of the video?", "other"),
     ("What is the name of the woman in the video?", "name"),
