@@ -30,6 +30,7 @@ REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
 GOLDEN = REPO / "tests" / "golden" / "questions.jsonl"
 HELDOUT = REPO / "tests" / "golden" / "heldout.jsonl"
+INDEPENDENT = REPO / "tests" / "golden" / "independent.jsonl"
 
 
 def free_port() -> int:
