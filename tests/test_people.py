@@ -41,6 +41,9 @@ def test_the_speaker_is_named_outside_the_quotation_or_in_the_sentence_before():
                              "“At the end of the day, the videos don’t lie,” said lawyer Bill Bloss, who represented Gomes."
                              ) == {"lawyer", "bill", "bloss"}  # the attribution names the speaker, not the client
     assert people.attributed("“It is shocking,” the judge wrote.") == {"judge", "william", "clark"}
+    # a sentence that is all quotation (an outlet quoted) is said by whom it names as saying it
+    assert "bloss" in people.attributed("“If Gomes wins, his attorney Bill Bloss said, he would withdraw it.”")
+    assert "gomes" not in people.attributed("“If Gomes wins, his attorney Bill Bloss said, he would withdraw it.”")
 
 
 def test_a_sentence_naming_a_title_holder_holds_the_title():
