@@ -167,9 +167,12 @@ class Retriever:
         """The question with the names the articles capitalise capitalised, as a careful writer would.
 
         Scoring reads a question's capitalised words as the people it asks about ("What party is
-        Ganim?"); a question typed in lower case names them too. Example: "where did bill bloss
-        study" -> "where did Bill Bloss study".
+        Ganim?"); a question typed in lower case names them too. A question with a capital letter
+        after its first word is left as written. Example: "where did bill bloss study" -> "where
+        did Bill Bloss study".
         """
+        if any(w[:1].isupper() for w in _WORD.findall(question)[1:]):
+            return question  # the writer capitalises: take their names as written
         def case(match: re.Match) -> str:
             word = match.group()
             bare = re.sub(r"['’]s?$", "", word)
