@@ -37,7 +37,7 @@ unit: install
 	$(PY) -m pytest -q -m "not model and not server and not browser"
 
 eval: index
-	.venv/bin/chatbot eval tests/golden/questions.jsonl
+	.venv/bin/chatbot eval tests/golden/questions.jsonl tests/golden/heldout.jsonl tests/golden/independent.jsonl
 
 bench: install
 	$(PY) bench/run.py

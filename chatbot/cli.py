@@ -39,9 +39,10 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", help="address to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (default 7860)")
     evaluate = commands.add_parser("eval", help="score the golden questions")
-    evaluate.add_argument("file", nargs="?", type=Path, default=DEFAULT_GOLDEN, help="JSONL golden file")
+    evaluate.add_argument("files", nargs="*", type=Path, metavar="FILE",
+                          help=f"JSONL golden files, each scored on its own (default {DEFAULT_GOLDEN.name})")
     evaluate.add_argument("-k", type=int, default=3, help="cut-off for hit@k (default 3)")
-    evaluate.add_argument("--out", type=Path, help="where to write the JSON report (default: next to FILE)")
+    evaluate.add_argument("--out", type=Path, help="where to write the JSON report of one FILE (default: next to it)")
     return parser
 
 
@@ -111,17 +112,25 @@ def _print_answer(answer, *, as_json: bool) -> None:
 def _evaluate(archive, args) -> None:
     from .evaluation import evaluate, format_report, load_golden
 
-    questions = load_golden(args.file)
+    files = args.files or [DEFAULT_GOLDEN]
+    if args.out and len(files) > 1:
+        raise ChatbotError("--out names the report of one file; give one FILE with it, or leave it out to write "
+                           "each report next to its file.")
+    sets = [(path, load_golden(path)) for path in files]  # every file read before the first is scored
 
     def progress(done, total):
         if sys.stderr.isatty():
             print(f"\rEvaluating {done}/{total}", end="" if done < total else "\n", file=sys.stderr, flush=True)
 
-    report = evaluate(archive, questions, k=args.k, progress=progress)
-    out = args.out or args.file.with_suffix(".report.json")
-    out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(format_report(report))
-    print(f"\nPer-question results: {out}")
+    for number, (path, questions) in enumerate(sets):
+        if len(sets) > 1:
+            count = f"{len(questions)} question{'' if len(questions) == 1 else 's'}"
+            print(f"{chr(10) if number else ''}{path} ({count})")
+        report = evaluate(archive, questions, k=args.k, progress=progress)
+        out = args.out or path.with_suffix(".report.json")
+        out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        print(format_report(report))
+        print(f"\nPer-question results: {out}")
 
 
 if __name__ == "__main__":

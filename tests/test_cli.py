@@ -41,6 +41,29 @@ def test_a_bad_golden_file_is_one_sentence(tmp_path):
     assert result.returncode == 2 and "Line 1 of" in result.stderr and "Traceback" not in result.stderr
 
 
+def test_one_report_path_for_several_files_is_one_sentence(tmp_path):
+    golden = tmp_path / "a.jsonl"
+    golden.write_text('{"id": "x", "question": "Who won?", "answers": ["Ganim"], "answerable": true}\n', encoding="utf-8")
+    result = run("--articles", str(SEEDS), "--index", str(tmp_path / "index"), "eval", str(golden), str(golden),
+                 "--out", str(tmp_path / "r.json"))
+    assert result.returncode == 2 and "--out names the report of one file" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and not (tmp_path / "r.json").exists()
+
+
+@pytest.mark.model
+def test_eval_scores_each_file_on_its_own(tmp_path):
+    shutil.copytree(SEEDS, tmp_path / "articles")
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    first.write_text('{"id": "a", "question": "Which judge threw out the primary?", "answers": ["Clark"], '
+                     '"answerable": true}\n', encoding="utf-8")
+    second.write_text('{"id": "b", "question": "How do I renew my passport?", "answerable": false}\n', encoding="utf-8")
+    result = run("--articles", str(tmp_path / "articles"), "--index", str(tmp_path / "index"), "eval",
+                 str(first), str(second))
+    assert result.returncode == 0, result.stderr
+    assert f"{first} (1 question)" in result.stdout and f"{second} (1 question)" in result.stdout
+    assert first.with_suffix(".report.json").exists() and second.with_suffix(".report.json").exists()
+
+
 @pytest.mark.model
 def test_index_then_ask_prints_the_answer_and_its_sources(tmp_path):
     shutil.copytree(SEEDS, tmp_path / "articles")
