@@ -20,6 +20,7 @@ from .embedding import Embedder, SentenceTransformerEmbedder
 from .errors import ChatbotError
 from .indexer import SyncReport, sync
 from .retrieval import Evidence, Passage, Retriever
+from .lexical import words
 from .scoring import names
 from .store import Store
 
@@ -161,7 +162,9 @@ class Archive:
             if found:
                 passage = found[0].passage
                 answered.append((passage.doc_id, passage.highlight_start, passage.highlight_end))
-                found_names = [n for n in dict.fromkeys(names(passage.highlight)) if len(n.split()) > 1] or found_names
+                found = [n for n in dict.fromkeys(names(passage.highlight)) if len(n.split()) > 1]
+                asked = set(words(turn))  # "Which judge ...?" answered by a sentence naming a judge and a mayor: the judge
+                found_names = [n for n in found if set(words(n)) & asked] or found or found_names
         return build_query(question, context, names=found_names, answered=answered)
 
     def retrieve(self, question: str, *, k: int = 5, history=None) -> list[Passage]:

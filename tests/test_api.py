@@ -71,6 +71,13 @@ def test_a_followup_is_answered_in_context(archive):
     assert "Lamont" not in alone.text or alone.refused or alone.citations[0] != answer.citations[0]
 
 
+def test_he_is_the_person_the_earlier_question_asked_for_not_anyone_its_answer_names(archive):
+    # the answer to the first names Judge William Clark and Mayor Joe Ganim: "him" is the judge asked for
+    turns = ["Which judge tossed out the September primary results?", "who nominated him?"]
+    assert "Lamont" in archive.ask(turns[1], history=turns[:1]).text
+    assert "2021" in archive.ask("what year was that?", history=turns).text
+
+
 def test_gradio_style_history_works_too(archive):
     history = [{"role": "user", "content": "Which judge threw out the primary?"},
                {"role": "assistant", "content": "Superior Court Judge William Clark ... [1]"}]
