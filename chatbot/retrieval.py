@@ -31,7 +31,8 @@ import numpy as np
 from .conversation import Query
 from .lexical import ANALYZER, STOPWORDS, Bm25, lexical_text, stem, terms, words
 from .people import People
-from .scoring import IDENTITY, coverage, overlap, question_type, question_words, sentence_score, type_match
+from .scoring import (IDENTITY, coverage, named_noun, overlap, question_type, question_words, sentence_score,
+                      type_match)
 from .store import Store, StoredArticle, StoredChunk, sentence_id
 
 __all__ = ["Passage", "Evidence", "Retriever", "RRF_K"]
@@ -276,6 +277,8 @@ class Retriever:
         identity = IDENTITY.match(question) if kind == "person" else None  # "Who is the mayor?"
         introduced = question_words(identity.group(1)) if identity else ()
         quoted = people.meant(asked) if kind == "quote" else set()  # "What did the judge say" -> Clark's words
+        # "What is the name of Bridgeport's incumbent mayor?" is "Who is the incumbent mayor?" (places aside)
+        titled_as = [w for w in named_noun(question) if not self._is_name(stem(w))] if kind == "name" else []
         for position, (start, end) in enumerate(chunk.sentences):
             dense = sims.get(sentence_id(chunk.doc_id, start, end), 0.0)
             if (joined := _through_colon(chunk, start, end)) != end:  # "the following statement:" is scored with it
@@ -289,6 +292,8 @@ class Retriever:
             match = type_match(kind, sentence, question)
             if identity:
                 match = float(people.introduces(sentence, introduced))
+            if titled_as and not match:
+                match = float(people.introduces(sentence, titled_as))
             if match and quoted:  # a quotation is what the asked person said only if it is theirs
                 said_by = people.attributed(sentence, before or self._sentence_before(n))
                 if said_by and not said_by & quoted:

@@ -29,7 +29,7 @@ from functools import lru_cache
 
 from .lexical import STOPWORDS, stem, terms, words
 
-__all__ = ["IDENTITY", "STRICT_TYPES", "question_type", "question_words", "coverage", "type_match", "names",
+__all__ = ["IDENTITY", "STRICT_TYPES", "question_type", "question_words", "coverage", "type_match", "names", "named_noun",
            "sentence_score", "overlap", "WEIGHTS"]
 
 WEIGHTS = {"dense": 0.55, "coverage": 0.35, "type": 0.10}
@@ -242,15 +242,24 @@ _PHRASE_END = re.compile(r"\b(who|whom|that|which|in|on|at|for|of|from|with|by|t
                          r"caught|heard|named|called|known|filmed|recorded|involved|accused|\w+ed)\b")
 
 
+def named_noun(question: str) -> list[str]:
+    """The words of the noun phrase whose name "What is the name of ...?" asks for, its head last.
+
+    Example: "What is the name of the woman seen in the video?" -> ["woman"]; "... of Bridgeport's
+    incumbent mayor?" -> ["bridgeport", "incumbent", "mayor"]; "Who won?" -> [].
+    """
+    after = re.split(r"\bname of\s+(?:the\s+|an?\s+|this\s+|that\s+)?", question, maxsplit=1, flags=re.I)
+    phrase = _PHRASE_END.split(after[-1].lower(), maxsplit=1)[0] if len(after) > 1 else ""
+    return [w for w in words(phrase) if w not in STOPWORDS]
+
+
 def _names_the(sentence: str, question: str) -> bool:
     """For "What is the name of the X?": the sentence gives a name with X ("employee Jane Doe", "the
     Election Day Hotline", "Jane Doe, a city employee,"), a name the question does not already hold.
 
     Example: "What is the name of the woman seen in the video?", "We blurred the face of the woman." -> False.
     """
-    after = re.split(r"\bname of\s+(?:the\s+|an?\s+|this\s+|that\s+)?", question, maxsplit=1, flags=re.I)
-    phrase = _PHRASE_END.split(after[-1].lower(), maxsplit=1)[0] if len(after) > 1 else ""
-    head = ([w for w in words(phrase) if w not in STOPWORDS] or [""])[-1]
+    head = (named_noun(question) or [""])[-1]
     asked = set(question_words(question))
     if not _PERSON_NOUN.match(head):  # the name of a station or a hotline: any new capitalised word may be it
         return any(w[:1].isupper() and w.lower() not in asked for w in re.findall(r"[\w-]+", sentence)[1:])

@@ -3,7 +3,7 @@
 import pytest
 
 from chatbot.lexical import Bm25, terms
-from chatbot.scoring import IDENTITY, coverage, names, question_type, type_match
+from chatbot.scoring import IDENTITY, coverage, named_noun, names, question_type, type_match
 
 
 @pytest.mark.parametrize("question, kind", [
@@ -170,3 +170,9 @@ def test_a_term_the_sentence_holds_by_reference_counts_as_covered():
 def test_an_identity_question_names_who_it_asks_about(question, asked):
     match = IDENTITY.match(question)
     assert (match.group(1).strip() if match else None) == asked
+
+
+def test_the_noun_whose_name_is_asked_is_read_with_its_head_last():
+    assert named_noun("What is the name of the woman seen in the video?") == ["woman"]
+    assert named_noun("What is the name of Bridgeport's incumbent mayor?") == ["bridgeport", "incumbent", "mayor"]
+    assert named_noun("Who won the primary?") == []
