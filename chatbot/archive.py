@@ -19,8 +19,8 @@ from .conversation import build_query, clean_question, is_followup, normalize_hi
 from .embedding import Embedder, SentenceTransformerEmbedder
 from .errors import ChatbotError
 from .indexer import SyncReport, sync
-from .retrieval import Evidence, Passage, Retriever
 from .lexical import words
+from .retrieval import Evidence, Passage, Retriever
 from .scoring import names
 from .store import Store
 
@@ -162,9 +162,10 @@ class Archive:
             if found:
                 passage = found[0].passage
                 answered.append((passage.doc_id, passage.highlight_start, passage.highlight_end))
-                found = [n for n in dict.fromkeys(names(passage.highlight)) if len(n.split()) > 1]
-                asked = set(words(turn))  # "Which judge ...?" answered by a sentence naming a judge and a mayor: the judge
-                found_names = [n for n in found if set(words(n)) & asked] or found or found_names
+                named = [n for n in dict.fromkeys(names(passage.highlight)) if len(n.split()) > 1]
+                # "Which judge ...?" answered by a sentence naming a judge and a mayor: "him" is the judge
+                asked = set(words(turn))
+                found_names = [n for n in named if set(words(n)) & asked] or named or found_names
         return build_query(question, context, names=found_names, answered=answered)
 
     def retrieve(self, question: str, *, k: int = 5, history=None) -> list[Passage]:

@@ -112,7 +112,7 @@ class People:
         there is one, so "..., who represented Gomes" does not make Gomes the speaker."""
         outside = _QUOTED.sub(" ", sentence)
         attributions = [m.group() for m in _SAID.finditer(outside)]
-        if not attributions and not outside.strip(" ,.;:–—-"):  # all quotation: its own "his attorney Bill Bloss said,"
+        if not attributions and not outside.strip(" ,.;:–—-"):  # all quotation: "... lawyer Bill Bloss said, ..."
             attributions = [m.group() for m in _SAID.finditer(sentence)]
         if attributions:
             outside = " ".join(attributions)

@@ -202,7 +202,8 @@ class Retriever:
                     word = match.group()
                     if stem(re.sub(r"['’]s?$", "", word.lower())) != term:
                         continue
-                    if not text[:match.start()].rstrip()[-1:] or text[:match.start()].rstrip()[-1:] in '.!?:"“':
+                    previous = text[:match.start()].rstrip()[-1:]
+                    if not previous or previous in '.!?:"“':
                         continue  # a sentence's first word is capitalised whatever it is
                     seen += 1
                     capitalised += word[0].isupper()

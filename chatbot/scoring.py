@@ -5,18 +5,19 @@ Three kinds of evidence, each explainable on its own:
 - coverage: the share of the question's content terms, weighted by IDF, that the sentence (or, at half
   credit, its neighbouring sentences) contains;
 - answer type, read from the question's first wh-phrase: a "when" question wants a date or time,
-  "how many" a number, "how long" a duration, "how old" an age, "who" (or "which station / agency")
-  a name the question does not already contain, "what did she say" a quotation (a sentence about the speaker that quotes nothing
-  is not what she said), "what party / what job / which college / is she married" a party, job,
-  education or family said of the person asked about ("Republican David Herz" says nothing of the
-  candidate named after him), "what penalty / has anyone been charged" a penalty or charge, "what
-  is the name of the woman" a name given beside the noun asked about ("employee Jane Doe"). All
-  but person, quote, place and reason are strict (`STRICT_TYPES`): an answer without one cannot
-  be right. "How many votes" wants a number followed by "votes" within four words, not any
-  number, and not a margin ("won by 251 votes") unless the margin is asked; "how much did it cost"
-  wants an amount of money; "what year" a year, "what time" a time of day, "what date" a day
-  of the calendar or week (not "today"). "Who is the mayor?" (`IDENTITY`) wants the sentence that
-  gives the title with the name, which the retrieval reads with the article's people (`people.py`).
+  "how many" a number, "how long" a duration, "how old" an age, "who" (or "which station /
+  agency") a name the question does not already contain, "what did she say" a quotation (a
+  sentence about the speaker that quotes nothing is not what she said), "what party / what job /
+  which college / is she married" a party, job, education or family said of the person asked
+  about ("Republican David Herz" says nothing of the candidate named after him), "what penalty /
+  has anyone been charged" a penalty or charge, "what is the name of the woman" a name given
+  beside the noun asked about ("employee Jane Doe"). All but person, quote, place and reason are
+  strict (`STRICT_TYPES`): an answer without one cannot be right. "How many votes" wants a number
+  followed by "votes" within four words, not any number, and not a margin ("won by 251 votes")
+  unless the margin is asked; "how much did it cost" wants an amount of money; "what year" a
+  year, "what time" a time of day, "what date" a day of the calendar or week (not "today"). "Who
+  is the mayor?" (`IDENTITY`) wants the sentence that gives the title with the name, which the
+  retrieval reads with the article's people (`people.py`).
 
 What it leaves out: retrieval (which sentences to score) and the final wording (`answer.py`).
 """
@@ -29,8 +30,8 @@ from functools import lru_cache
 
 from .lexical import STOPWORDS, stem, terms, words
 
-__all__ = ["IDENTITY", "STRICT_TYPES", "question_type", "question_words", "coverage", "type_match", "names", "named_noun",
-           "sentence_score", "overlap", "WEIGHTS"]
+__all__ = ["IDENTITY", "STRICT_TYPES", "question_type", "question_words", "coverage", "type_match", "names",
+           "named_noun", "sentence_score", "overlap", "WEIGHTS"]
 
 WEIGHTS = {"dense": 0.55, "coverage": 0.35, "type": 0.10}
 
@@ -112,15 +113,16 @@ _KINDS = (  # checked in this order when two start at the same word
     ("family", re.compile(r"\b(is|was|are|does|did|has|have|what|who|how many)\b[\w\s'’]*\b(married|wife|"
                           r"husband|spouse|children|kids)\b")),
     ("penalty", re.compile(r"\b(what|which)\b[\w\s'’]*\b(penalty|penalties|punishment|disciplinary|discipline)\b"
-                           r"|\b(has|have|had|was|were|is|are|will|did|does|do)\b[\w\s'’]*\b(charged|arrested|indicted|"
-                           r"fined|fired|punished|disciplined|prosecuted|convicted|criminal(ly)? charges?|charges against|"
-                           r"arrests?)\b")),
+                           r"|\b(has|have|had|was|were|is|are|will|did|does|do)\b[\w\s'’]*\b(charged|arrested|"
+                           r"indicted|fined|fired|punished|disciplined|prosecuted|convicted|criminal(ly)? charges?|"
+                           r"charges against|arrests?)\b")),
     ("age", re.compile(r"\bhow old\b|\bwhat age\b|\bwhat('s| is| was)\s+[\w\s'’]{0,40}?\bage\b")),
     ("duration", re.compile(r"\bhow (long|soon|quickly|fast)\b|\bfor how long\b")),
     ("date", re.compile(r"\b(when|what (date|day|year|month|time)|which (date|day|year|month))\b")),
     ("number", re.compile(r"\bhow (many|much)\b|\bwhat (number|percentage|margin)\b|\bby how\b"
                           r"|\bwhat (was|were|is|are) the (\w+ ){0,2}(totals?|tall(y|ies)|counts?)\b")),
-    ("person", re.compile(r"\b(who|whom|whose)\b|\bwhich (judge|person|candidate|lawyer|attorney|official|man|woman)\b"
+    ("person", re.compile(r"\b(who|whom|whose)\b"
+                          r"|\bwhich (judge|person|candidate|lawyer|attorney|official|man|woman)\b"
                           r"|\b(which|what)\s+([\w-]+\s+){0,2}(station|outlet|newspaper|paper|network|service|agency|"
                           r"body|commission|office|court|organi[sz]ation|group|firm|company|department)\b")),
     ("quote", re.compile(r"\b(what|how)\b.*\b(say|said|says|tell|told|declare|declared|announce|announced|claim|"
