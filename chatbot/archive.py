@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from .answer import Answer, Thresholds, compose
 from .config import Settings
-from .conversation import build_query, clean_question, is_followup, normalize_history
+from .conversation import Query, build_query, clean_question, is_followup, normalize_history
 from .embedding import Embedder, SentenceTransformerEmbedder
 from .errors import ChatbotError
 from .indexer import SyncReport, sync
@@ -134,21 +134,18 @@ class Archive:
         Returns:
             Evidence per passage, best first.
         """
-        return self._search(self._clean(question), k=k, history=history)
+        return self._search(self._query(self._clean(question), history), k)
 
     def _clean(self, question: str) -> str:
         return clean_question(_scrub(question), limit=self.settings.max_question_chars)
 
-    def _search(self, question: str, *, k: int, history) -> list[Evidence]:
-        """`evidence` for a question already cleaned."""
-        turns = self._turns(history)
-        query = self._followup_query(question, turns) if turns and is_followup(question) else build_query(question)
+    def _search(self, query: Query, k) -> list[Evidence]:
         return self.retriever.search(query, k=max(int(k), 1))
 
-    @staticmethod
-    def _turns(history) -> list[str]:
-        """The earlier user questions that a follow-up is read with, oldest first."""
-        return normalize_history(_scrub(history))[-_HISTORY_TURNS:]
+    def _query(self, question: str, history) -> Query:
+        """The search query for a cleaned question: with the earlier turns when it is a follow-up."""
+        turns = normalize_history(_scrub(history))[-_HISTORY_TURNS:]
+        return self._followup_query(question, turns) if turns and is_followup(question) else build_query(question)
 
     def _followup_query(self, question: str, turns: list[str]):
         """Resolve the earlier turns oldest first, then search the question with their context."""
@@ -199,9 +196,9 @@ class Archive:
             ChatbotError: empty question, or no usable index.
         """
         cleaned = self._clean(question)
-        evidence = self._search(cleaned, k=k, history=history)
-        followup = bool(self._turns(history)) and is_followup(cleaned)
-        return compose(cleaned, evidence, self.thresholds, self.retriever.unmentioned(cleaned), followup=followup)
+        query = self._query(cleaned, history)
+        return compose(cleaned, self._search(query, k), self.thresholds, self.retriever.unmentioned(cleaned),
+                       followup=query.followup)
 
 
 def _scrub(value):

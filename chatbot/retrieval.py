@@ -57,6 +57,7 @@ _REPEATED = 0.5  # a repeated statement's score is halved: it adds nothing to th
 _NAME_SHARE = 0.8  # a word the articles capitalise this often, away from a sentence's start, is a name
 _NAME_SAMPLE = 40  # passages read to tell (the first ones holding the word)
 _WORD = re.compile(r"[A-Za-z][\w’'-]*")
+_POSSESSIVE = re.compile(r"['’]s?$")
 
 
 @dataclass(frozen=True)
@@ -176,7 +177,7 @@ class Retriever:
             return question  # the writer capitalises: take their names as written
         def case(match: re.Match) -> str:
             word = match.group()
-            bare = re.sub(r"['’]s?$", "", word)
+            bare = _POSSESSIVE.sub("", word)
             if word.islower() and bare not in STOPWORDS and self._is_name(stem(bare)):
                 return word[0].upper() + word[1:]
             return word
@@ -200,7 +201,7 @@ class Retriever:
                 text = self.chunks[n].text
                 for match in _WORD.finditer(text):
                     word = match.group()
-                    if stem(re.sub(r"['’]s?$", "", word.lower())) != term:
+                    if stem(_POSSESSIVE.sub("", word.lower())) != term:
                         continue
                     previous = text[:match.start()].rstrip()[-1:]
                     if not previous or previous in '.!?:"“':
