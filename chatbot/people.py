@@ -8,6 +8,7 @@ judge say ...?"). Rule-based readings, cheap enough to run on an article at quer
 - `People.meant(words)`: whom a question's words refer to, by name or by title;
 - `People.attributed(sentence, before)`: whom a quotation is attributed to ("..., Clark said in
   his ruling." -> Clark; "..., he said." -> whoever the sentence before names);
+- `People.reported(sentence)`: whom a sentence reports as saying something ("Clark said the ...");
 - `People.introduces(sentence, words)`: whether a sentence gives a title with a name, which is how
   "Who is the judge?" and "Who is Rowena White?" are answered;
 - `People.titles_named(words, sentence_words)`: the question's titles whose holder a sentence names.
@@ -106,6 +107,15 @@ class People:
         """
         said_by = self._named_outside(sentence) or self._named_outside(before)
         return said_by | self.meant(said_by)
+
+    def reported(self, sentence: str) -> set[str]:
+        """The lower-cased names the sentence reports as saying something, outside any quotation.
+
+        Example: "Ganim said he is looking forward to the next four years." -> {"ganim"};
+        "Ganim urged his supporters to vote." -> set().
+        """
+        quoted_out = _QUOTED.sub(" ", sentence)
+        return {name.lower() for match in _SAID.finditer(quoted_out) for name in match.groups() if name} - STOPWORDS
 
     def _named_outside(self, sentence: str) -> set[str]:
         """Who the words outside the quotation name: the attribution ("said lawyer Bill Bloss") when

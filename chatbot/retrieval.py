@@ -10,7 +10,8 @@ hundred) scores half, which moves it behind the passages that say something else
 are three different statements. People are read per article (`people.py`): a sentence naming the
 holder of a title the question uses ("the mayor" in an article about Mayor Joe Ganim, "Ganim won.")
 covers that title, and for "What did the judge say?" a quotation attributed to someone else does not
-count as the quotation asked for. An article's month and year count as said by each of its sentences
+count as the quotation asked for, while a sentence reporting the judge's words does ("Clark said the
+ballots ..."). An article's month and year count as said by each of its sentences
 ("in February" for an article dated 2024-02-27). No text is embedded here but the query: sentence
 vectors were stored at indexing time.
 
@@ -300,6 +301,8 @@ class Retriever:
                 said_by = people.attributed(sentence, before or self._sentence_before(n))
                 if said_by and not said_by & quoted:
                     match = 0.0
+            elif quoted and people.reported(sentence) & quoted:  # "Ganim said he is ..." is what he said too
+                match = 1.0
             score = sentence_score(dense, cover, match)
             if (chunk.doc_id, start, end) in answered:
                 score *= _ANSWERED

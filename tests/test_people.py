@@ -58,3 +58,11 @@ def test_a_sentence_introducing_a_person_answers_who_they_are_and_who_holds_the_
     assert people.introduces("Superior Court Judge William Clark tossed out the results.", ["william", "clark"])
     assert people.introduces("It was nominated by Democratic Gov. Ned Lamont in 2021.", ["governor"])
     assert not people.introduces("“The judge ruled the way he did,” Bloss said.", ["judge"])
+
+
+def test_reported_speech_is_said_by_whom_it_names_as_saying_it():
+    people = People.of(ARTICLE)
+    assert people.reported("Clark said the ballots were mishandled.") == {"clark"}
+    assert people.reported("It was fraud, according to lawyer Bill Bloss.") == {"bloss"}
+    assert people.reported("Gomes sued after the primary.") == set()  # no verb of saying
+    assert people.reported("“Clark said it,” he wrote.") == set()  # inside a quotation it is not reported

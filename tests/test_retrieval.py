@@ -73,3 +73,11 @@ def test_a_lower_case_question_has_the_names_the_articles_capitalise_capitalised
     assert cased("where did bill bloss go to law school") == "where did Bill Bloss go to law school"
     assert cased("what party is gomes's rival?") == "what party is Gomes's rival?"
     assert cased("Who won?") == "Who won?"
+
+
+def test_what_a_person_is_reported_to_have_said_is_what_they_said(fake_archive):
+    found = fake_archive.evidence("What did Thomas say her office does not have?", k=10)
+    reported = [e for e in found if "does not have jurisdiction" in e.passage.highlight]
+    assert reported and reported[0].type_match == 1.0  # "Thomas said the ... Office does not have jurisdiction"
+    found = fake_archive.evidence("What did Gomes say her office does not have?", k=10)
+    assert all(e.type_match == 0.0 for e in found if "does not have jurisdiction" in e.passage.highlight)
