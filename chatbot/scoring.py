@@ -123,7 +123,8 @@ _KINDS = (  # checked in this order when two start at the same word
                           r"|\bwhat (was|were|is|are) the (\w+ ){0,2}(totals?|tall(y|ies)|counts?)\b")),
     ("person", re.compile(r"\b(who|whom|whose)\b"
                           r"|\bwhich (judge|person|candidate|lawyer|attorney|official|man|woman)\b"
-                          r"|\b(which|what)\s+([\w-]+\s+){0,2}(station|outlet|newspaper|paper|network|service|agency|"
+                          r"|\b(which|what)\s+((?!(?:is|was|are|were|has|have|had|did|does|do|will|would|could|can|should|her|his|"
+                          r"their|its|my|our|your|the|this|that)\b)[\w-]+\s+){0,2}(station|outlet|newspaper|paper|network|service|agency|"
                           r"body|commission|office|court|organi[sz]ation|group|firm|company|department)\b")),
     ("quote", re.compile(r"\b(what|how)\b.*\b(say|said|says|tell|told|declare|declared|announce|announced|claim|"
                          r"claimed|write|wrote|describe|described|call|called|promise|promised|pledge|pledged|vow|vowed|"

@@ -35,6 +35,8 @@ from chatbot.scoring import IDENTITY, coverage, named_noun, names, question_type
     ("According to the mayor, how many people voted?", "number"),  # a source named first, then the question
     ("According to the AP, what did Gomes say?", "quote"),
     ("Which radio station reported the result?", "person"),  # an organisation's name is asked, like a person's
+    ("What has her office done to prepare?", "other"),  # "her office" is who acts, not which office is asked
+    ("What did the court rule?", "other"),
     ("which state body is looking into it?", "person"),
     ("What did Gomes say about the charges?", "quote"),
     ("What was the consequence of the video?", "other"),
