@@ -128,7 +128,7 @@ _KINDS = (  # checked in this order when two start at the same word
                           r"body|commission|office|court|organi[sz]ation|group|firm|company|department)\b")),
     ("quote", re.compile(r"\b(what|how)\b.*\b(say|said|says|tell|told|declare|declared|announce|announced|claim|"
                          r"claimed|write|wrote|describe|described|call|called|promise|promised|pledge|pledged|vow|vowed|"
-                         r"think|thinks|blame|blames)\b|\baccording to\b")),
+                         r"think|thinks|blame|blames)\b|\baccording to\b(?!\s+(which|what|whom|who)\b)")),
     ("place", re.compile(r"\bwhere\b")),
     ("reason", re.compile(r"\b(why|reason)\b")),
 )

@@ -34,6 +34,7 @@ from chatbot.scoring import IDENTITY, coverage, named_noun, names, question_type
     ("Is Stephanie Thomas a Democrat or a Republican?", "party"),
     ("According to the mayor, how many people voted?", "number"),  # a source named first, then the question
     ("According to the AP, what did Gomes say?", "quote"),
+    ("According to which outlet was Clark nominated?", "person"),  # the source is asked, not its words
     ("Which radio station reported the result?", "person"),  # an organisation's name is asked, like a person's
     ("What has her office done to prepare?", "other"),  # "her office" is who acts, not which office is asked
     ("What did the court rule?", "other"),
