@@ -11,7 +11,9 @@ judge say ...?"). Rule-based readings, cheap enough to run on an article at quer
 - `People.reported(sentence)`: whom a sentence reports as saying something ("Clark said the ...");
 - `People.introduces(sentence, words)`: whether a sentence gives a title with a name, which is how
   "Who is the judge?" and "Who is Rowena White?" are answered;
-- `People.titles_named(words, sentence_words)`: the question's titles whose holder a sentence names.
+- `People.titles_named(words, sentence_words)`: the question's titles whose holder a sentence names;
+- `titled(text)` and `People.inherit(holders, text)`: titles read across articles, given to the
+  people an article names in full but never titles itself.
 
 What it leaves out: appositions ("Jordan Hunter, the judge, said"), pronouns beyond the sentence
 before, and people named by one word only (a title is read only before a first and last name).
@@ -24,7 +26,7 @@ from dataclasses import dataclass, field
 
 from .lexical import STOPWORDS
 
-__all__ = ["People", "speakers"]
+__all__ = ["People", "speakers", "titled"]
 
 # A title and the first and last name it precedes: capitalised words ("Democratic Mayor Joe Ganim",
 # "Secretary of the State Stephanie Thomas", "Gov. Ned Lamont"), or one lower-case word shaped like a
@@ -58,6 +60,22 @@ def _title_and_name(match: re.Match) -> tuple[set[str], set[str]]:
     return titles - STOPWORDS - {""}, {w.lower() for w in run[-2:]}
 
 
+def titled(text: str) -> list[tuple[str, tuple[str, ...]]]:
+    """(title word, lower-cased first and last name) for each title the text gives a person.
+
+    Example: "Democratic Mayor Joe Ganim won." -> [("democratic", ("joe", "ganim")), ("mayor", ("joe", "ganim"))].
+    """
+    lower = set(re.findall(r"\b[a-z]+\b", text))
+    found = []
+    for match in _TITLED.finditer(text):
+        title_words, person = _title_and_name(match)
+        if person & lower:  # "Election Day" is not a person: "day" is also written in lower case
+            continue
+        name = tuple(w.lower() for w in match.group(2).replace(".", "").split()[-2:])
+        found += [(title, name) for title in sorted(title_words)]
+    return found
+
+
 @dataclass(frozen=True)
 class People:
     """The people of one article.
@@ -79,15 +97,27 @@ class People:
         """
         lower = set(re.findall(r"\b[a-z]+\b", text))
         titles: dict[str, set[str]] = {}
-        for match in _TITLED.finditer(text):
-            title_words, person = _title_and_name(match)
-            if person & lower:  # "Election Day" is not a person: "day" is also written in lower case
-                continue
-            for title in title_words:
-                titles.setdefault(title, set()).update(person)
+        for title, person in titled(text):
+            titles.setdefault(title, set()).update(person)
         said = {name.lower() for match in _SAID.finditer(text) for name in match.groups() if name}
         persons = {name for holders in titles.values() for name in holders} | (said - STOPWORDS - lower)
         return cls(frozenset(persons), {t: frozenset(p) for t, p in titles.items()})
+
+    def inherit(self, holders: dict[str, set[tuple[str, ...]]], text: str) -> "People":
+        """These people with the titles other articles give them: each title of `holders` that this
+        article gives nobody, given to the holders whose full name `text` (this article's) writes.
+
+        Example: "Joe Ganim won." with {"mayor": {("joe", "ganim"), ("ann", "lee")}} -> "mayor" is Joe Ganim.
+        """
+        lowered = " ".join(text.lower().split())
+        titles = {t: set(names) for t, names in self.titles.items()}
+        for title, people in holders.items():
+            if title not in titles:
+                found = {w for person in people if " ".join(person) in lowered for w in person}
+                if found:
+                    titles[title] = found
+        inherited = {w for t, names in titles.items() if t not in self.titles for w in names}
+        return People(self.persons | inherited, {t: frozenset(names) for t, names in titles.items()})
 
     def meant(self, words) -> set[str]:
         """The people that `words` refer to: by name, or by a title they hold.

@@ -9,7 +9,8 @@ sentence repeats a better-ranked one's (the same wire copy in two articles, a te
 hundred) scores half, which moves it behind the passages that say something else: the first three
 are three different statements. People are read per article (`people.py`): a sentence naming the
 holder of a title the question uses ("the mayor" in an article about Mayor Joe Ganim, "Ganim won.")
-covers that title, and for "What did the judge say?" a quotation attributed to someone else does not
+covers that title (a title the article gives nobody is taken from another article naming the
+same person in full), and for "What did the judge say?" a quotation attributed to someone else does not
 count as the quotation asked for, while a sentence reporting the judge's words does ("Clark said the
 ballots ..."). An article's month and year count as said by each of its sentences
 ("in February" for an article dated 2024-02-27). No text is embedded here but the query: sentence
@@ -31,7 +32,7 @@ import numpy as np
 
 from .conversation import Query
 from .lexical import ANALYZER, STOPWORDS, Bm25, lexical_text, stem, terms, words
-from .people import People
+from .people import People, titled
 from .scoring import (IDENTITY, coverage, named_noun, overlap, question_type, question_words, sentence_score,
                       type_match)
 from .store import Store, StoredArticle, StoredChunk, sentence_id
@@ -147,6 +148,8 @@ class Retriever:
                          analysed=[c.terms for c in chunks], dictionary=self.vocabulary)
         self._names: dict[str, bool] = {}
         self._terms: list[str] | None = None
+        self._holders: dict[str, set[tuple[str, ...]]] | None = None
+        self._inherited: dict[tuple[str, tuple[str, ...]], People] = {}
 
     def unmentioned(self, question: str) -> tuple[str, ...]:
         """The question's words that no article contains, when each word of it that the articles do
@@ -273,9 +276,9 @@ class Retriever:
         article = self.articles[chunk.doc_id]
         best = None
         whole = f"{article.title} {chunk.text}" if any(w < 1.0 for w in weights.values()) else ""
-        people = self.people(chunk.doc_id)
-        dated = terms(_when(article.date))  # "in February" chooses the article dated February, not a sentence
         asked = question_words(question)
+        people = self.people(chunk.doc_id, asked)
+        dated = terms(_when(article.date))  # "in February" chooses the article dated February, not a sentence
         titled = [w for w in asked if w in people.titles]  # "the mayor" in an article naming Mayor Joe Ganim
         identity = IDENTITY.match(question) if kind == "person" else None  # "Who is the mayor?"
         introduced = question_words(identity.group(1)) if identity else ()
@@ -313,11 +316,39 @@ class Retriever:
                           start, end, chunk.id)
         return Evidence(passage, dense, cover, match, score)
 
-    def people(self, doc_id: str) -> People:
-        """Who is who in an article (read at its first use, then kept until `refresh`)."""
+    def people(self, doc_id: str, asked=()) -> People:
+        """Who is who in an article (read at its first use, then kept until `refresh`).
+
+        With the question's words `asked`, a title the question uses that this article gives nobody is
+        taken from the other articles, for the people this article names in full: an article that
+        only says "Joe Ganim" is still about the mayor when another article says "Mayor Joe Ganim".
+        """
         if doc_id not in self._people:
-            self._people[doc_id] = People.of("\n".join(self.chunks[n].text for n in self.by_doc.get(doc_id, ())))
-        return self._people[doc_id]
+            self._people[doc_id] = People.of(self._text(doc_id))
+        own = self._people[doc_id]
+        holders = self.title_holders()
+        wanted = tuple(w for w in dict.fromkeys(asked) if w not in own.titles and w in holders)
+        if not wanted:
+            return own
+        if (doc_id, wanted) not in self._inherited:
+            if len(self._inherited) > 10_000:  # a long-running app asks many questions
+                self._inherited.clear()
+            self._inherited[doc_id, wanted] = own.inherit({w: holders[w] for w in wanted}, self._text(doc_id))
+        return self._inherited[doc_id, wanted]
+
+    def title_holders(self) -> dict[str, set[tuple[str, ...]]]:
+        """Title word -> the people (first and last name) any article gives it, read once on first use
+        (about 1 s at 10,000 articles)."""
+        if self._holders is None:
+            holders: dict[str, set[tuple[str, ...]]] = {}
+            for doc_id in self.by_doc:
+                for title, person in titled(self._text(doc_id)):
+                    holders.setdefault(title, set()).add(person)
+            self._holders = holders
+        return self._holders
+
+    def _text(self, doc_id: str) -> str:
+        return "\n".join(self.chunks[n].text for n in self.by_doc.get(doc_id, ()))
 
     def _sentence_before(self, n: int) -> str:
         """The sentence before chunk `n`'s first one, from the chunk before it in the same article."""

@@ -1,6 +1,6 @@
 """Who is who in an article, and whom a quotation is attributed to (pure functions)."""
 
-from chatbot.people import People, speakers
+from chatbot.people import People, speakers, titled
 
 ARTICLE = """Superior Court Judge William Clark tossed out the results, siding with challenger John Gomes.
 
@@ -66,3 +66,17 @@ def test_reported_speech_is_said_by_whom_it_names_as_saying_it():
     assert people.reported("It was fraud, according to lawyer Bill Bloss.") == {"bloss"}
     assert people.reported("Gomes sued after the primary.") == set()  # no verb of saying
     assert people.reported("“Clark said it,” he wrote.") == set()  # inside a quotation it is not reported
+
+
+def test_titles_are_read_with_the_full_name_they_are_given():
+    assert titled("Democratic Mayor Joe Ganim won. Election Day is Tuesday; the day is near.") == [
+        ("democratic", ("joe", "ganim")), ("mayor", ("joe", "ganim"))]
+
+
+def test_an_article_inherits_a_title_it_gives_nobody_for_the_people_it_names_in_full():
+    elsewhere = {"mayor": {("joe", "ganim"), ("ann", "lee")}, "judge": {("bill", "clark")}}
+    people = People.of(ARTICLE).inherit(elsewhere, ARTICLE + " Joe Ganim voted. Lee voted.")
+    assert people.titles["mayor"] == {"joe", "ganim"}  # Lee is not named in full here: maybe another Lee
+    assert people.titles["judge"] == {"william", "clark"}  # the article's own judge stays
+    assert people.meant(["what", "did", "the", "mayor", "say"]) == {"joe", "ganim"}
+    assert "mayor" not in People.of(ARTICLE).inherit(elsewhere, ARTICLE).titles

@@ -81,3 +81,12 @@ def test_what_a_person_is_reported_to_have_said_is_what_they_said(fake_archive):
     assert reported and reported[0].type_match == 1.0  # "Thomas said the ... Office does not have jurisdiction"
     found = fake_archive.evidence("What did Gomes say her office does not have?", k=10)
     assert all(e.type_match == 0.0 for e in found if "does not have jurisdiction" in e.passage.highlight)
+
+
+def test_a_title_another_article_gives_a_person_holds_in_an_article_naming_them_in_full(fake_archive):
+    retriever = fake_archive.retriever
+    doc = next(d for d in retriever.by_doc if "mayor" not in retriever.people(d).titles
+               and "Joe Ganim" in fake_archive.article_text(d))  # an article that never calls Ganim the mayor
+    assert ("joe", "ganim") in retriever.title_holders()["mayor"]
+    assert {"joe", "ganim"} <= retriever.people(doc, ("what", "did", "the", "mayor", "say")).meant(["mayor"])
+    assert retriever.people(doc, ("what", "did", "the", "mayor", "say")) is not retriever.people(doc)
