@@ -35,7 +35,7 @@ _TITLED = re.compile(r"(?:\b([a-z]+(?:er|or|ist|ant|ent|ian|ary|ive|ee|ey|ate|ju
                      r"((?:(?:[A-Z][a-z]{1,3}\.|[A-Z][a-z]+)(?: of the| of)? )*[A-Z][a-z]+ [A-Z][a-z]+)\b")
 # A name a statement is attributed to: "Clark said", "said lawyer Bill Bloss", "according to Thomas".
 _SAID = re.compile(r"\b([A-Z][a-z]+),? (?:said|says|wrote|writes|told|added)\b|"
-                   r"\b(?:said|says|wrote|told|added|according to) (?:[a-z]+ )?(?:[A-Z][a-z]+ )?([A-Z][a-z]+)\b")
+                   r"\b(?:said|says|wrote|told|added|[Aa]ccording to) (?:[a-z]+ )?(?:[A-Z][a-z]+ )?([A-Z][a-z]+)\b")
 # Abbreviated titles, read as the word a question uses: "Gov. Ned Lamont" is the governor. Longer than
 # the lexical analyzer's list: read only inside a title run, "Dr." or "Gen." cannot be another word.
 _SHORT = {"gov": "governor", "sen": "senator", "rep": "representative", "atty": "attorney", "lt": "lieutenant",
@@ -43,6 +43,7 @@ _SHORT = {"gov": "governor", "sen": "senator", "rep": "representative", "atty": 
           "sec": "secretary", "dr": "doctor", "gen": "general", "col": "colonel", "insp": "inspector"}
 _QUOTED = re.compile(r"“[^”]*(?:”|$)|\"[^\"]*(?:\"|$)")
 _CAPITALISED = re.compile(r"\b[A-Z][A-Za-z]+")
+_SAYING = re.compile(r",\s+(saying|adding|telling|noting|arguing|claiming)\b")
 
 
 def speakers(sentence: str) -> set[str]:
@@ -145,7 +146,11 @@ class People:
         "Ganim urged his supporters to vote." -> set().
         """
         quoted_out = _QUOTED.sub(" ", sentence)
-        return {name.lower() for match in _SAID.finditer(quoted_out) for name in match.groups() if name} - STOPWORDS
+        said = {name.lower() for match in _SAID.finditer(quoted_out) for name in match.groups() if name}
+        saying = _SAYING.search(quoted_out)  # "Gomes discussed the video, saying ...": the subject says it
+        if saying and (subject := _CAPITALISED.search(quoted_out[:saying.start()])):
+            said.add(subject.group().lower())
+        return said - STOPWORDS
 
     def _named_outside(self, sentence: str) -> set[str]:
         """Who the words outside the quotation name: the attribution ("said lawyer Bill Bloss") when

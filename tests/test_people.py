@@ -64,6 +64,8 @@ def test_reported_speech_is_said_by_whom_it_names_as_saying_it():
     people = People.of(ARTICLE)
     assert people.reported("Clark said the ballots were mishandled.") == {"clark"}
     assert people.reported("It was fraud, according to lawyer Bill Bloss.") == {"bloss"}
+    assert people.reported("According to Bloss, it was fraud.") == {"bloss"}
+    assert people.reported("Gomes spoke to reporters, saying the fight goes on.") == {"gomes"}
     assert people.reported("Gomes sued after the primary.") == set()  # no verb of saying
     assert people.reported("“Clark said it,” he wrote.") == set()  # inside a quotation it is not reported
 
