@@ -1,8 +1,8 @@
 """Answer: decide whether the passages answer the question, and word a short cited answer.
 
 The answer quotes the best sentence of the best-ranked passage (of the first three, the best-ranked
-one holding a date, number, age or duration when the question wants one), verbatim, with its `[1]`
-marker. Another article saying the same thing (most of its terms shared) is cited beside it; one
+one holding a date, number, age or duration when the question wants one, or the asked person's
+words when it asks what someone said), verbatim, with its `[1]` marker. Another article saying the same thing (most of its terms shared) is cited beside it; one
 saying the same thing with different numbers is reported as a disagreement and cited too. When the
 evidence is too weak the answer refuses plainly and makes no claim, offering the closest passages as
 suggestions.
@@ -190,8 +190,9 @@ def compose(question: str, evidence: list[Evidence], thresholds: Thresholds = Th
                       confidence=round(confidence, 4), reason=why)
     candidates = evidence[:3]
     # A "when" answer must hold a date (refusal checked that one does); "Who is the mayor?" is best
-    # answered by a sentence giving the title with the name, when one of the three does.
-    if question_type(question) in STRICT_TYPES or IDENTITY.match(question):
+    # answered by a sentence giving the title with the name, and "What did Gomes say?" by Gomes's words
+    # (quoted or reported, not someone else's: `Retriever`), when one of the three does.
+    if question_type(question) in STRICT_TYPES | {"quote"} or IDENTITY.match(question):
         candidates = [e for e in candidates if e.type_match] or candidates
     # The ranking already blends the sentence's evidence with the passage's fused rank: trust it. Choosing
     # by sentence score alone was no better on the golden set and one answer worse on the held-out set.

@@ -91,3 +91,10 @@ def test_a_followup_asking_only_for_a_kind_of_answer_is_answered_by_a_sentence_o
     assert not answer.refused and answer.text.startswith("Ganim looks forward to the next four years.")
     none = [evidence("a", "Ganim spoke to supporters.", dense=0.27, cover=0.2, match=0.0)]
     assert compose("For how long?", none, followup=True).refused
+
+
+def test_what_someone_said_is_answered_with_their_words_when_one_of_the_three_gives_them():
+    lead_in = evidence("a", "Gomes spoke moments later to his supporters.", dense=0.8, match=0.0)
+    words = evidence("b", "“The fight will continue,” Gomes said.", dense=0.6, match=1.0)
+    assert compose("What did Gomes say?", [lead_in, words]).citations[0].passage.doc_id == "b"
+    assert compose("What did Gomes do?", [lead_in, words]).citations[0].passage.doc_id == "a"
