@@ -59,6 +59,12 @@ _REPEATED = 0.5  # a repeated statement's score is halved: it adds nothing to th
 _NAME_SHARE = 0.8  # a word the articles capitalise this often, away from a sentence's start, is a name
 _NAME_SAMPLE = 40  # passages read to tell (the first ones holding the word)
 _WORD = re.compile(r"[A-Za-z][\w’'-]*")
+# Words that say when a question is asked about, not what: "What's the weather this weekend?"
+_CALENDAR = frozenset({"today", "tomorrow", "tonight", "yesterday", "weekend", "week", "month", "year", "morning",
+                       "afternoon", "evening", "night", "monday", "tuesday", "wednesday", "thursday", "friday",
+                       "saturday", "sunday", "next", "last", "this"})
+_INFORMAL = frozenset({"whats", "hows", "wheres", "whos", "whens", "whys", "thats", "theres", "gonna", "wanna", "gotta",
+                       "u", "ur", "ya", "pls", "plz"})  # function words typed informally: never what is asked
 _POSSESSIVE = re.compile(r"['’]s?$")
 
 
@@ -153,7 +159,8 @@ class Retriever:
 
     def unmentioned(self, question: str) -> tuple[str, ...]:
         """The question's words that no article contains, when each word of it that the articles do
-        contain is a name: it then asks something about a person or place that the articles never say.
+        contain is a name or says when ("this weekend"): it then asks something about a person or
+        place that the articles never say.
 
         A word counts as contained in any of its forms ("sue" for "sued", "urge" for "urging") or
         misspelt by one letter; a name is a word the articles capitalise (`_NAME_SHARE`).
@@ -162,10 +169,10 @@ class Retriever:
         "What was the woman in the footage doing?" -> () ("woman" is not a name, so the articles may
         say it in other words).
         """
-        asked = [w for w in dict.fromkeys(words(question)) if w not in STOPWORDS and not w.isdigit()]
+        asked = [w for w in dict.fromkeys(words(question)) if w not in STOPWORDS | _INFORMAL and not w.isdigit()]
         unknown = tuple(w for w in asked if not self._contains(stem(w)))
         known = [w for w in asked if w not in unknown]
-        if not unknown or not known or not all(self._is_name(stem(w)) for w in known):
+        if not unknown or not known or not all(self._is_name(stem(w)) or w in _CALENDAR for w in known):
             return ()
         return unknown
 
