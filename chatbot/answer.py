@@ -1,11 +1,11 @@
 """Answer: decide whether the passages answer the question, and word a short cited answer.
 
 The answer quotes the best sentence of the best-ranked passage (of the first three, the best-ranked
-one holding a date, number, age or duration when the question wants one, or the asked person's
-words when it asks what someone said), verbatim, with its `[1]` marker. Another article saying the same thing (most of its terms shared) is cited beside it; one
-saying the same thing with different numbers is reported as a disagreement and cited too. When the
-evidence is too weak the answer refuses plainly and makes no claim, offering the closest passages as
-suggestions.
+one holding a date, number, age or duration when the question wants one, or the asked person's words
+when it asks what someone said), verbatim, with its `[1]` marker. Another article saying the same
+thing (most of its terms shared) is cited beside it; one saying the same thing with different
+numbers is reported as a disagreement and cited too. When the evidence is too weak the answer
+refuses plainly and makes no claim, offering the closest passages as suggestions.
 
 The refusal rule is explainable: refuse text that tries to instruct the bot; refuse a "when"
 question whose closest sentence says the time is not known yet ("No date has been set for a new

@@ -5,18 +5,18 @@ Three kinds of evidence, each explainable on its own:
 - coverage: the share of the question's content terms, weighted by IDF, that the sentence (or, at half
   credit, its neighbouring sentences) contains;
 - answer type, read from the question's first wh-phrase: a "when" question wants a date or time,
-  "how many" a number, "how long" a duration, "how old" an age, "who" (or "which station /
-  agency") a name the question does not already contain, "what did she say" a quotation (a
-  sentence about the speaker that quotes nothing is not what she said), "what party / what job /
-  which college / is she married" a party, job, education or family said of the person asked
-  about ("Republican David Herz" says nothing of the candidate named after him), "what penalty /
-  has anyone been charged" a penalty or charge, "what is the name of the woman" a name given
-  beside the noun asked about ("employee Jane Doe"). All but person, quote, place and reason are
-  strict (`STRICT_TYPES`): an answer without one cannot be right. "How many votes" wants a number
-  followed by "votes" within four words, not any number, and not a margin ("won by 251 votes")
-  unless the margin is asked; "how much did it cost" wants an amount of money; "what year" a
-  year, "what time" a time of day, "what date" a day of the calendar or week (not "today"). "Who
-  is the mayor?" (`IDENTITY`) wants the sentence that gives the title with the name, which the
+  "how many" a number, "how long" a duration (said of whom "how long has X ..." names), "how old" an
+  age, "who" (or "which station / agency") a name the question does not already contain, "what did
+  she say" a quotation (a sentence about the speaker that quotes nothing is not what she said),
+  "what party / what job / which college / is she married" a party, job, education or family said of
+  the person asked about ("Republican David Herz" says nothing of the candidate named after him),
+  "what penalty / has anyone been charged" a penalty or charge, "what is the name of the woman" a
+  name given beside the noun asked about ("employee Jane Doe"). All but person, quote, place and
+  reason are strict (`STRICT_TYPES`): an answer without one cannot be right. "How many votes" wants
+  a number followed by "votes" within four words, not any number, and not a margin ("won by 251
+  votes") unless the margin is asked; "how much did it cost" wants an amount of money; "what year" a
+  year, "what time" a time of day, "what date" a day of the calendar or week (not "today"). "Who is
+  the mayor?" (`IDENTITY`) wants the sentence that gives the title with the name, which the
   retrieval reads with the article's people (`people.py`).
 
 What it leaves out: retrieval (which sentences to score) and the final wording (`answer.py`).
@@ -52,6 +52,7 @@ _DURATION = re.compile(r"\b(\d[\d,.]*|an?|one|two|three|four|five|six|seven|eigh
 _AGE = re.compile(r"\b\d{1,3}(-year-old|\s+years?\s+old|-years-old)\b|\b(aged?|born)\b|[A-Z][a-z]+, \d{1,3},")
 _QUOTE = re.compile(r'[“”"]')
 # "What year ...?" wants a year and "What time ...?" a time of day, not any date ("next week", "Tuesday").
+_TENURE_ASKED = re.compile(r"\bhow long (has|have|had|did|was|were|is)\b", re.I)  # a person's time in a role or place
 _YEAR_ASKED = re.compile(r"\b(what|which)\s+year\b", re.I)
 _YEAR = re.compile(r"\b(19|20)\d\d\b")
 _CLOCK_ASKED = re.compile(r"\bwhat time\b", re.I)
@@ -123,9 +124,10 @@ _KINDS = (  # checked in this order when two start at the same word
                           r"|\bwhat (was|were|is|are) the (\w+ ){0,2}(totals?|tall(y|ies)|counts?)\b")),
     ("person", re.compile(r"\b(who|whom|whose)\b"
                           r"|\bwhich (judge|person|candidate|lawyer|attorney|official|man|woman)\b"
-                          r"|\b(which|what)\s+((?!(?:is|was|are|were|has|have|had|did|does|do|will|would|could|can|should|her|his|"
-                          r"their|its|my|our|your|the|this|that)\b)[\w-]+\s+){0,2}(station|outlet|newspaper|paper|network|service|agency|"
-                          r"body|commission|office|court|organi[sz]ation|group|firm|company|department)\b")),
+                          r"|\b(which|what)\s+((?!(?:is|was|are|were|has|have|had|did|does|do|will|would|could|can|"
+                          r"should|her|his|their|its|my|our|your|the|this|that)\b)[\w-]+\s+){0,2}(station|outlet|"
+                          r"newspaper|paper|network|service|agency|body|commission|office|court|organi[sz]ation|group|"
+                          r"firm|company|department)\b")),
     ("quote", re.compile(r"\b(what|how)\b.*\b(say|said|says|tell|told|declare|declared|announce|announced|claim|"
                          r"claimed|write|wrote|describe|described|call|called|promise|promised|pledge|pledged|vow|vowed|"
                          r"think|thinks|blame|blames)\b|\baccording to\b(?!\s+(which|what|whom|who)\b)")),
@@ -183,6 +185,8 @@ def type_match(kind: str, sentence: str, question: str) -> float:
     if kind == "age":
         return 1.0 if _AGE.search(sentence) else 0.0
     if kind == "duration":
+        if _TENURE_ASKED.search(question):  # "How long has Rowena White worked there?": a time said of her
+            return 1.0 if _said_of(_DURATION, sentence, question) else 0.0
         return 1.0 if _DURATION.search(sentence) else 0.0
     if kind == "number":
         if _MONEY_ASKED.search(question):

@@ -81,6 +81,15 @@ def test_a_year_a_time_of_day_or_a_calendar_day_asked_for_is_not_any_date(questi
 
 
 @pytest.mark.parametrize("question, sentence, holds", [
+    ("How long has Rowena White worked there?", "Ganim is looking forward to the next four years.", False),
+    ("How long has Rowena White worked there?", "Rowena White has worked there for six years.", True),
+    ("How long could the SEC investigation take?", "The investigation could take up to a year.", True),
+])
+def test_how_long_someone_has_done_something_is_a_time_said_of_them(question, sentence, holds):
+    assert type_match("duration", sentence, question) == (1.0 if holds else 0.0)
+
+
+@pytest.mark.parametrize("question, sentence, holds", [
     ("How many votes separated them?", "Ganim won by 251 votes.", True),
     ("How many votes separated them?", "The Sept. 12 primary was thrown out.", False),  # a number, but not of votes
     ("How many more voters came out?", "About 1,000 more voters came out this time.", True),
