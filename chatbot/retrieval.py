@@ -13,7 +13,9 @@ covers that title (a title the article gives nobody is taken from another articl
 same person in full), and for "What did the judge say?" a quotation attributed to someone else does not
 count as the quotation asked for, while a sentence reporting the judge's words does ("Clark said the
 ballots ..."). An article's month and year count as said by each of its sentences
-("in February" for an article dated 2024-02-27). No text is embedded here but the query: sentence
+("in February" for an article dated 2024-02-27), and a question naming a year wants its date,
+number or name from an article of that year or a sentence saying it: "in the February 2024
+election" is not answered by the margin of a 2023 primary. No text is embedded here but the query: sentence
 vectors were stored at indexing time.
 
 What it leaves out: conversation handling (`conversation.py`), the wording of answers and the
@@ -33,8 +35,8 @@ import numpy as np
 from .conversation import Query
 from .lexical import ANALYZER, STOPWORDS, Bm25, lexical_text, stem, terms, words
 from .people import People, titled
-from .scoring import (IDENTITY, coverage, named_noun, overlap, question_type, question_words, sentence_score,
-                      type_match)
+from .scoring import (IDENTITY, STRICT_TYPES, coverage, named_noun, overlap, question_type, question_words,
+                      sentence_score, type_match)
 from .store import Store, StoredArticle, StoredChunk, sentence_id
 
 __all__ = ["Passage", "Evidence", "Retriever", "RRF_K"]
@@ -59,6 +61,7 @@ _REPEATED = 0.5  # a repeated statement's score is halved: it adds nothing to th
 _NAME_SHARE = 0.8  # a word the articles capitalise this often, away from a sentence's start, is a name
 _NAME_SAMPLE = 40  # passages read to tell (the first ones holding the word)
 _WORD = re.compile(r"[A-Za-z][\w’'-]*")
+_YEARS = re.compile(r"\b(?:19|20)\d\d\b")
 # Words that say when a question is asked about, not what: "What's the weather this weekend?"
 _CALENDAR = frozenset({"today", "tomorrow", "tonight", "yesterday", "weekend", "week", "month", "year", "morning",
                        "afternoon", "evening", "night", "monday", "tuesday", "wednesday", "thursday", "friday",
@@ -284,6 +287,7 @@ class Retriever:
         best = None
         whole = f"{article.title} {chunk.text}" if any(w < 1.0 for w in weights.values()) else ""
         asked = question_words(question)
+        years, dated_on = set(_YEARS.findall(question)), article.date or ""
         people = self.people(chunk.doc_id, asked)
         dated = terms(_when(article.date))  # "in February" chooses the article dated February, not a sentence
         titled = [w for w in asked if w in people.titles]  # "the mayor" in an article naming Mayor Joe Ganim
@@ -303,6 +307,8 @@ class Retriever:
             held = [stem(w) for w in people.titles_named(titled, words(sentence))] if titled else []
             cover = coverage(weights, sentence, context, self.bm25.idf, whole, held + dated)
             match = type_match(kind, sentence, question)
+            if match and years and kind in STRICT_TYPES and not years & set(_YEARS.findall(f"{dated_on} {sentence}")):
+                match = 0.0  # "in the February 2024 election": a 2023 article's number is another event's
             if identity:
                 match = float(people.introduces(sentence, introduced))
             if titled_as and not match:

@@ -14,10 +14,11 @@ Three kinds of evidence, each explainable on its own:
   name given beside the noun asked about ("employee Jane Doe"). All but person, quote, place and
   reason are strict (`STRICT_TYPES`): an answer without one cannot be right. "How many votes" wants
   a number followed by "votes" within four words, not any number, and not a margin ("won by 251
-  votes") unless the margin is asked; "how much did it cost" wants an amount of money; "what year" a
-  year, "what time" a time of day, "what date" a day of the calendar or week (not "today"). "Who is
-  the mayor?" (`IDENTITY`) wants the sentence that gives the title with the name, which the
-  retrieval reads with the article's people (`people.py`).
+  votes") unless the margin is asked; "what was his margin of victory" wants a margin ("by 251",
+  "251 votes"); "how much did it cost" wants an amount of money; "what year" a year, "what time" a
+  time of day, "what date" a day of the calendar or week (not "today"). "Who is the mayor?"
+  (`IDENTITY`) wants the sentence that gives the title with the name, which the retrieval reads with
+  the article's people (`people.py`).
 
 What it leaves out: retrieval (which sentences to score) and the final wording (`answer.py`).
 """
@@ -90,6 +91,9 @@ _NUMBER_WORD = re.compile(r"^(\d[\d,.]*|one|two|three|four|five|six|seven|eight|
 # A count asked as a difference: "by how many votes", "won by how much", "what margin", "separated them".
 _MARGIN_ASKED = re.compile(r"\bby how\b|\bby\W*$|\bmargin\b|\bseparat|\bdifference\b|\b(ahead|behind|trail\w*)\b|"
                            r"\b(won|win|wins|beat|beaten|defeated|lost|lose)\b.*\bby\b|\bhow (close|narrow)\b", re.I)
+_MARGIN_OF = re.compile(r"\bmargin\b", re.I)
+_MARGIN = re.compile(r"\bby\s+(about\s+|just\s+|only\s+|nearly\s+|more than\s+)?\d[\d,.]*|\b\d[\d,.]*\s*"
+                     r"(votes?|points?|percent|%)|\bpercentage points?\b", re.I)
 _MONEY_ASKED = re.compile(r"\bhow much\b.*\b(cost|costs|spend|spent|pay|paid|money|worth|price|fund|funds|budget|"
                           r"raise|raised|fine|fined|owe|owed)\b|\bhow much money\b", re.I)
 _MONEY = re.compile(r"\$\s?\d|\b\d[\d,.]*\s*(dollars|million|billion|thousand)\b|\bdollars\b", re.I)
@@ -121,6 +125,7 @@ _KINDS = (  # checked in this order when two start at the same word
     ("duration", re.compile(r"\bhow (long|soon|quickly|fast)\b|\bfor how long\b")),
     ("date", re.compile(r"\b(when|what (date|day|year|month|time)|which (date|day|year|month))\b")),
     ("number", re.compile(r"\bhow (many|much)\b|\bwhat (number|percentage|margin)\b|\bby how\b"
+                          r"|\bwhat (was|is|were) [\w'’ ]{0,30}\bmargin\b"
                           r"|\bwhat (was|were|is|are) the (\w+ ){0,2}(totals?|tall(y|ies)|counts?)\b")),
     ("person", re.compile(r"\b(who|whom|whose)\b"
                           r"|\bwhich (judge|person|candidate|lawyer|attorney|official|man|woman)\b"
@@ -194,6 +199,8 @@ def type_match(kind: str, sentence: str, question: str) -> float:
         counted = _counted(question)
         if counted:
             return 1.0 if _counts(sentence, counted, margins=bool(_MARGIN_ASKED.search(question))) else 0.0
+        if _MARGIN_OF.search(question):  # "What was his margin of victory?": won by how much, not any number
+            return 1.0 if _MARGIN.search(sentence) else 0.0
         return 1.0 if _NUMBER.search(sentence) else 0.0
     if kind == "person":
         asked = question_words(question)

@@ -91,3 +91,9 @@ def test_a_title_another_article_gives_a_person_holds_in_an_article_naming_them_
     assert ("joe", "ganim") in retriever.title_holders()["mayor"]
     assert {"joe", "ganim"} <= retriever.people(doc, ("what", "did", "the", "mayor", "say")).meant(["mayor"])
     assert retriever.people(doc, ("what", "did", "the", "mayor", "say")) is not retriever.people(doc)
+
+
+def test_a_question_naming_a_year_wants_its_answer_from_that_year(fake_archive):
+    # the seed articles are dated 2023 and 2024, and no sentence of them says 2019
+    assert all(not e.type_match for e in fake_archive.evidence("How many votes did Ganim win by in 2019?", k=10))
+    assert any(e.type_match for e in fake_archive.evidence("How many votes did Ganim win by?", k=10))

@@ -188,3 +188,14 @@ def test_the_noun_whose_name_is_asked_is_read_with_its_head_last():
     assert named_noun("What is the name of the woman seen in the video?") == ["woman"]
     assert named_noun("What is the name of Bridgeport's incumbent mayor?") == ["bridgeport", "incumbent", "mayor"]
     assert named_noun("Who won the primary?") == []
+
+
+@pytest.mark.parametrize("sentence, holds", [
+    ("Ganim claims he has also won two mayoral elections.", False),
+    ("Ganim defeated challenger John Gomes by 251 votes.", True),
+    ("Ganim won 52 percent of the vote.", True),
+])
+def test_a_margin_of_victory_is_a_margin_not_any_number(sentence, holds):
+    question = "What was Ganim's margin of victory in the election?"
+    assert question_type(question) == "number"
+    assert type_match("number", sentence, question) == (1.0 if holds else 0.0)
