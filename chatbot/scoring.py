@@ -15,10 +15,10 @@ Three kinds of evidence, each explainable on its own:
   reason are strict (`STRICT_TYPES`): an answer without one cannot be right. "How many votes" wants
   a number followed by "votes" within four words, not any number, and not a margin ("won by 251
   votes") unless the margin is asked; "what was his margin of victory" wants a margin ("by 251",
-  "251 votes"); "how much did it cost" wants an amount of money; "what year" a year, "what time" a
-  time of day, "what date" a day of the calendar or week (not "today"). "Who is the mayor?"
-  (`IDENTITY`) wants the sentence that gives the title with the name, which the retrieval reads with
-  the article's people (`people.py`).
+  "251 votes"); "what percentage" a share ("12%"); "how much did it cost" wants an amount of money;
+  "what year" a year, "what time" a time of day, "what date" a day of the calendar or week (not
+  "today"). "Who is the mayor?" (`IDENTITY`) wants the sentence that gives the title with the name,
+  which the retrieval reads with the article's people (`people.py`).
 
 What it leaves out: retrieval (which sentences to score) and the final wording (`answer.py`).
 """
@@ -92,6 +92,9 @@ _NUMBER_WORD = re.compile(r"^(\d[\d,.]*|one|two|three|four|five|six|seven|eight|
 _MARGIN_ASKED = re.compile(r"\bby how\b|\bby\W*$|\bmargin\b|\bseparat|\bdifference\b|\b(ahead|behind|trail\w*)\b|"
                            r"\b(won|win|wins|beat|beaten|defeated|lost|lose)\b.*\bby\b|\bhow (close|narrow)\b", re.I)
 _MARGIN_OF = re.compile(r"\bmargin\b", re.I)
+_PERCENT_ASKED = re.compile(r"\b(percent|percentage|share of the vote)\b", re.I)
+_PERCENT = re.compile(r"\d\s*%|\b\d[\d.]*\s*(percent|per cent)\b|\bpercentage points?\b|\b(half|third|quarter|majority)\b",
+                      re.I)
 _MARGIN = re.compile(r"\bby\s+(about\s+|just\s+|only\s+|nearly\s+|more than\s+)?\d[\d,.]*|\b\d[\d,.]*\s*"
                      r"(votes?|points?|percent|%)|\bpercentage points?\b", re.I)
 _MONEY_ASKED = re.compile(r"\bhow much\b.*\b(cost|costs|spend|spent|pay|paid|money|worth|price|fund|funds|budget|"
@@ -201,6 +204,8 @@ def type_match(kind: str, sentence: str, question: str) -> float:
             return 1.0 if _counts(sentence, counted, margins=bool(_MARGIN_ASKED.search(question))) else 0.0
         if _MARGIN_OF.search(question):  # "What was his margin of victory?": won by how much, not any number
             return 1.0 if _MARGIN.search(sentence) else 0.0
+        if _PERCENT_ASKED.search(question):  # "What percentage of the vote did Herz get?": a share, not a count
+            return 1.0 if _PERCENT.search(sentence) else 0.0
         return 1.0 if _NUMBER.search(sentence) else 0.0
     if kind == "person":
         asked = question_words(question)

@@ -199,3 +199,10 @@ def test_a_margin_of_victory_is_a_margin_not_any_number(sentence, holds):
     question = "What was Ganim's margin of victory in the election?"
     assert question_type(question) == "number"
     assert type_match("number", sentence, question) == (1.0 if holds else 0.0)
+
+
+def test_a_percentage_asked_for_is_a_share_not_a_count():
+    question = "What percentage of the vote did David Herz get?"
+    assert type_match("number", "Ganim defeated challenger John Gomes by 251 votes.", question) == 0.0
+    assert type_match("number", "Herz won 12% of the vote.", question) == 1.0
+    assert type_match("number", "Herz won 12 percent of the vote.", question) == 1.0
