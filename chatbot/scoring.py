@@ -93,8 +93,8 @@ _MARGIN_ASKED = re.compile(r"\bby how\b|\bby\W*$|\bmargin\b|\bseparat|\bdifferen
                            r"\b(won|win|wins|beat|beaten|defeated|lost|lose)\b.*\bby\b|\bhow (close|narrow)\b", re.I)
 _MARGIN_OF = re.compile(r"\bmargin\b", re.I)
 _PERCENT_ASKED = re.compile(r"\b(percent|percentage|share of the vote)\b", re.I)
-_PERCENT = re.compile(r"\d\s*%|\b\d[\d.]*\s*(percent|per cent)\b|\bpercentage points?\b|\b(half|third|quarter|majority)\b",
-                      re.I)
+_PERCENT = re.compile(r"\d\s*%|\b\d[\d.]*\s*(percent|per cent)\b|\bpercentage points?\b"
+                      r"|\b(half|third|quarter|majority)\b", re.I)
 _MARGIN = re.compile(r"\bby\s+(about\s+|just\s+|only\s+|nearly\s+|more than\s+)?\d[\d,.]*|\b\d[\d,.]*\s*"
                      r"(votes?|points?|percent|%)|\bpercentage points?\b", re.I)
 _MONEY_ASKED = re.compile(r"\bhow much\b.*\b(cost|costs|spend|spent|pay|paid|money|worth|price|fund|funds|budget|"
