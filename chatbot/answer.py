@@ -9,18 +9,17 @@ refuses plainly and makes no claim, offering the closest passages as suggestions
 
 The refusal rule is explainable: refuse text that tries to instruct the bot; refuse a "when"
 question whose closest sentence says the time is not known yet ("No date has been set for a new
-primary."), quoting that sentence; refuse a question that wants a date, number, age, length of
-time, a person's party, job, schooling or family, a penalty or charge, or a person's name when
-none of the three closest sentences holds one (said of the person asked about:
-`scoring.type_match`); refuse a question whose only words the articles contain are names (and
-words saying when: "this weekend"), the rest appearing nowhere in them ("What is the population of
-Bridgeport?": `Retriever.unmentioned`),
-unless its best sentence is very close in meaning; answer a follow-up asking little more than a
-kind of answer ("For how long?") when one of the three closest sentences gives one; otherwise
-answer when the best sentence covers enough of the question's IDF-weighted terms and is close
-enough in meaning, or is very close in meaning alone, or covers three quarters of the question's
-terms alone. Its five thresholds were calibrated on the golden questions (`chatbot eval`) and are
-reported with their precision and recall.
+primary."), quoting that sentence; refuse a question that wants a date, number, age, length of time,
+a person's party, job, schooling or family, a penalty or charge, or a person's name when none of the
+three closest sentences holds one (said of the person asked about: `scoring.type_match`); refuse a
+question whose only words the articles contain are names (and words saying when: "this weekend"),
+the rest appearing nowhere in them ("What is the population of Bridgeport?":
+`Retriever.unmentioned`), unless its best sentence is very close in meaning; answer a follow-up
+asking little more than a kind of answer ("For how long?") when one of the three closest sentences
+gives one; otherwise answer when the best sentence covers enough of the question's IDF-weighted
+terms and is close enough in meaning, or is very close in meaning alone, or covers three quarters of
+the question's terms alone. Its five thresholds were calibrated on the golden questions
+(`chatbot eval`) and are reported with their precision and recall.
 
 What it leaves out: generating new wording (no generative model is available), and any claim that
 is not a quoted sentence of an article.

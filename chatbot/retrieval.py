@@ -9,14 +9,14 @@ sentence repeats a better-ranked one's (the same wire copy in two articles, a te
 hundred) scores half, which moves it behind the passages that say something else: the first three
 are three different statements. People are read per article (`people.py`): a sentence naming the
 holder of a title the question uses ("the mayor" in an article about Mayor Joe Ganim, "Ganim won.")
-covers that title (a title the article gives nobody is taken from another article naming the
-same person in full), and for "What did the judge say?" a quotation attributed to someone else does not
+covers that title (a title the article gives nobody is taken from another article naming the same
+person in full), and for "What did the judge say?" a quotation attributed to someone else does not
 count as the quotation asked for, while a sentence reporting the judge's words does ("Clark said the
-ballots ..."). An article's month and year count as said by each of its sentences
-("in February" for an article dated 2024-02-27), and a question naming a year wants its date,
-number or name from an article of that year or a sentence saying it: "in the February 2024
-election" is not answered by the margin of a 2023 primary. No text is embedded here but the query: sentence
-vectors were stored at indexing time.
+ballots ..."). An article's month and year count as said by each of its sentences ("in February" for
+an article dated 2024-02-27), and a question naming a year wants its date, number or name from an
+article of that year or a sentence saying it: "in the February 2024 election" is not answered by the
+margin of a 2023 primary. No text is embedded here but the query: sentence vectors were stored at
+indexing time.
 
 What it leaves out: conversation handling (`conversation.py`), the wording of answers and the
 decision to refuse (`answer.py`).

@@ -52,8 +52,8 @@ _DURATION = re.compile(r"\b(\d[\d,.]*|an?|one|two|three|four|five|six|seven|eigh
                        r"\b(seconds|minutes|hours|days|weeks|months|years|decades)\b", re.I)
 _AGE = re.compile(r"\b\d{1,3}(-year-old|\s+years?\s+old|-years-old)\b|\b(aged?|born)\b|[A-Z][a-z]+, \d{1,3},")
 _QUOTE = re.compile(r'[“”"]')
-# "What year ...?" wants a year and "What time ...?" a time of day, not any date ("next week", "Tuesday").
 _TENURE_ASKED = re.compile(r"\bhow long (has|have|had|did|was|were|is)\b", re.I)  # a person's time in a role or place
+# "What year ...?" wants a year and "What time ...?" a time of day, not any date ("next week", "Tuesday").
 _YEAR_ASKED = re.compile(r"\b(what|which)\s+year\b", re.I)
 _YEAR = re.compile(r"\b(19|20)\d\d\b")
 _CLOCK_ASKED = re.compile(r"\bwhat time\b", re.I)
