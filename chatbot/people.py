@@ -54,11 +54,16 @@ def speakers(sentence: str) -> set[str]:
     return {w.lower() for w in _CAPITALISED.findall(_QUOTED.sub(" ", sentence))} - STOPWORDS
 
 
-def _title_and_name(match: re.Match) -> tuple[set[str], set[str]]:
-    """The lower-cased title words and first and last name of a `_TITLED` match."""
+def _title_and_name(match: re.Match) -> tuple[set[str], tuple[str, str]]:
+    """The lower-cased title words and (first, last) name of a `_TITLED` match."""
     run = match.group(2).replace(".", "").split()
     titles = {_SHORT.get(w.lower(), w.lower()) for w in run[:-2]} | {match.group(1) or ""}
-    return titles - STOPWORDS - {""}, {w.lower() for w in run[-2:]}
+    return titles - STOPWORDS - {""}, (run[-2].lower(), run[-1].lower())
+
+
+def _said_names(text: str) -> set[str]:
+    """Lower-cased names an attribution verb gives as saying something: "Clark said" -> {"clark"}."""
+    return {name.lower() for match in _SAID.finditer(text) for name in match.groups() if name}
 
 
 def titled(text: str) -> list[tuple[str, tuple[str, ...]]]:
@@ -70,10 +75,9 @@ def titled(text: str) -> list[tuple[str, tuple[str, ...]]]:
     found = []
     for match in _TITLED.finditer(text):
         title_words, person = _title_and_name(match)
-        if person & lower:  # "Election Day" is not a person: "day" is also written in lower case
+        if set(person) & lower:  # "Election Day" is not a person: "day" is also written in lower case
             continue
-        name = tuple(w.lower() for w in match.group(2).replace(".", "").split()[-2:])
-        found += [(title, name) for title in sorted(title_words)]
+        found += [(title, person) for title in sorted(title_words)]
     return found
 
 
@@ -100,7 +104,7 @@ class People:
         titles: dict[str, set[str]] = {}
         for title, person in titled(text):
             titles.setdefault(title, set()).update(person)
-        said = {name.lower() for match in _SAID.finditer(text) for name in match.groups() if name}
+        said = _said_names(text)
         persons = {name for holders in titles.values() for name in holders} | (said - STOPWORDS - lower)
         return cls(frozenset(persons), {t: frozenset(p) for t, p in titles.items()})
 
@@ -146,7 +150,7 @@ class People:
         "Ganim urged his supporters to vote." -> set().
         """
         quoted_out = _QUOTED.sub(" ", sentence)
-        said = {name.lower() for match in _SAID.finditer(quoted_out) for name in match.groups() if name}
+        said = _said_names(quoted_out)
         saying = _SAYING.search(quoted_out)  # "Gomes discussed the video, saying ...": the subject says it
         if saying and (subject := _CAPITALISED.search(quoted_out[:saying.start()])):
             said.add(subject.group().lower())

@@ -35,7 +35,7 @@ import numpy as np
 from .conversation import Query
 from .lexical import ANALYZER, STOPWORDS, Bm25, lexical_text, stem, terms, words
 from .people import People, titled
-from .scoring import (IDENTITY, STRICT_TYPES, coverage, named_noun, overlap, question_type, question_words,
+from .scoring import (IDENTITY, STRICT_TYPES, YEAR, coverage, named_noun, overlap, question_type, question_words,
                       sentence_score, type_match)
 from .store import Store, StoredArticle, StoredChunk, sentence_id
 
@@ -61,7 +61,6 @@ _REPEATED = 0.5  # a repeated statement's score is halved: it adds nothing to th
 _NAME_SHARE = 0.8  # a word the articles capitalise this often, away from a sentence's start, is a name
 _NAME_SAMPLE = 40  # passages read to tell (the first ones holding the word)
 _WORD = re.compile(r"[A-Za-z][\w’'-]*")
-_YEARS = re.compile(r"\b(?:19|20)\d\d\b")
 # Words that say when a question is asked about, not what: "What's the weather this weekend?"
 _CALENDAR = frozenset({"today", "tomorrow", "tonight", "yesterday", "weekend", "week", "month", "year", "morning",
                        "afternoon", "evening", "night", "monday", "tuesday", "wednesday", "thursday", "friday",
@@ -287,7 +286,7 @@ class Retriever:
         best = None
         whole = f"{article.title} {chunk.text}" if any(w < 1.0 for w in weights.values()) else ""
         asked = question_words(question)
-        years, dated_on = set(_YEARS.findall(question)), article.date or ""
+        years, dated_on = set(YEAR.findall(question)), article.date or ""
         people = self.people(chunk.doc_id, asked)
         dated = terms(_when(article.date))  # "in February" chooses the article dated February, not a sentence
         titled = [w for w in asked if w in people.titles]  # "the mayor" in an article naming Mayor Joe Ganim
@@ -307,7 +306,7 @@ class Retriever:
             held = [stem(w) for w in people.titles_named(titled, words(sentence))] if titled else []
             cover = coverage(weights, sentence, context, self.bm25.idf, whole, held + dated)
             match = type_match(kind, sentence, question)
-            if match and years and kind in STRICT_TYPES and not years & set(_YEARS.findall(f"{dated_on} {sentence}")):
+            if match and years and kind in STRICT_TYPES and not years & set(YEAR.findall(f"{dated_on} {sentence}")):
                 match = 0.0  # "in the February 2024 election": a 2023 article's number is another event's
             if identity:
                 match = float(people.introduces(sentence, introduced))
@@ -339,6 +338,8 @@ class Retriever:
         if doc_id not in self._people:
             self._people[doc_id] = People.of(self._text(doc_id))
         own = self._people[doc_id]
+        if not asked:
+            return own
         holders = self.title_holders()
         wanted = tuple(w for w in dict.fromkeys(asked) if w not in own.titles and w in holders)
         if not wanted:

@@ -31,7 +31,7 @@ from functools import lru_cache
 
 from .lexical import STOPWORDS, stem, terms, words
 
-__all__ = ["IDENTITY", "STRICT_TYPES", "question_type", "question_words", "coverage", "type_match", "names",
+__all__ = ["IDENTITY", "STRICT_TYPES", "YEAR", "question_type", "question_words", "coverage", "type_match", "names",
            "named_noun", "sentence_score", "overlap", "WEIGHTS"]
 
 WEIGHTS = {"dense": 0.55, "coverage": 0.35, "type": 0.10}
@@ -55,7 +55,7 @@ _QUOTE = re.compile(r'[“”"]')
 _TENURE_ASKED = re.compile(r"\bhow long (has|have|had|did|was|were|is)\b", re.I)  # a person's time in a role or place
 # "What year ...?" wants a year and "What time ...?" a time of day, not any date ("next week", "Tuesday").
 _YEAR_ASKED = re.compile(r"\b(what|which)\s+year\b", re.I)
-_YEAR = re.compile(r"\b(19|20)\d\d\b")
+YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _CLOCK_ASKED = re.compile(r"\bwhat time\b", re.I)
 _DAY_ASKED = re.compile(r"\b(what|which)\s+(date|day)\b", re.I)  # a calendar date, not "today" or "this week"
 _DAY = re.compile(rf"\b({_MONTHS})\.?\b|\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|"
@@ -184,7 +184,7 @@ def type_match(kind: str, sentence: str, question: str) -> float:
     """1.0 when the sentence holds the kind of thing the question asks for, else 0.0."""
     if kind == "date":
         if _YEAR_ASKED.search(question):
-            return 1.0 if _YEAR.search(sentence) else 0.0
+            return 1.0 if YEAR.search(sentence) else 0.0
         if _CLOCK_ASKED.search(question):
             return 1.0 if _TIME.search(sentence) else 0.0
         if _DAY_ASKED.search(question):
