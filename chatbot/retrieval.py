@@ -211,14 +211,18 @@ class Retriever:
         if term not in self._names:
             capitalised = seen = 0
             for n, _ in self.bm25.postings.get(term, ())[:_NAME_SAMPLE]:
-                text = self.chunks[n].text
+                chunk = self.chunks[n]
+                text = chunk.text
+                starts = {start - chunk.start for start, _ in chunk.sentences}  # "Gov. Ned Lamont": one sentence
                 for match in _WORD.finditer(text):
                     word = match.group()
                     if stem(_POSSESSIVE.sub("", word.lower())) != term:
                         continue
-                    previous = text[:match.start()].rstrip()[-1:]
-                    if not previous or previous in '.!?:"“':
-                        continue  # a sentence's first word is capitalised whatever it is
+                    at = match.start()
+                    while at and text[at - 1] in '"“‘(':
+                        at -= 1
+                    if at in starts or text[:at].rstrip()[-1:] in (":", '"', "“"):
+                        continue  # a sentence's (or quotation's) first word is capitalised whatever it is
                     seen += 1
                     capitalised += word[0].isupper()
             self._names[term] = bool(seen) and capitalised >= _NAME_SHARE * seen

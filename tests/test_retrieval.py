@@ -62,6 +62,7 @@ def test_a_question_whose_only_known_words_are_names_names_what_the_articles_nev
     unmentioned = fake_archive.retriever.unmentioned
     assert unmentioned("What is the population of Bridgeport?") == ("population",)
     assert unmentioned("What is Ganim's favorite food?") == ("favorite", "food")
+    assert unmentioned("What are Ned Lamont's hobbies?") == ("hobbies",)  # "Gov. Ned Lamont": no sentence starts at "Ned"
     assert unmentioned("whats the weather gonna be in bridgeport this weekend") == ("weather",)  # "weekend" says when
     assert unmentioned("Why did Gomes sue?") == ()  # "sued" is in the articles
     assert unmentioned("What did Thomas urge?") == ()  # so is "urging"
