@@ -4,7 +4,9 @@ Three ranked lists are fused with reciprocal-rank fusion (RRF, k=60): chunks by 
 (searched exactly, in memory), chunks holding the sentences nearest to the query (searched by
 Chroma), and chunks by BM25 (with misspelt words repaired against the corpus). The best fused
 candidates, and the first two of each list, are then re-scored at the sentence level (`scoring.py`):
-a passage is as good as its best sentence, blended with its fused rank. A passage whose best
+a passage is as good as its best sentence, blended with its fused rank; for a question wanting a
+kind of answer (a date, a number, someone's words), a sentence giving one that scores nearly as well
+is the passage's best (`_chosen`). A passage whose best
 sentence repeats a better-ranked one's (the same wire copy in two articles, a template sentence in a
 hundred) scores half, which moves it behind the passages that say something else: the first three
 are three different statements. People are read per article (`people.py`): a sentence naming the
@@ -55,6 +57,7 @@ _BLEND = 0.5
 _ANSWERED = 0.9
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December")
+_TYPED_SHARE = 0.9  # see _chosen; 0.8 put one golden answer out of the top 3
 _FUSION = (1.0, 1.0, 1.0)  # dense chunks, dense sentences, BM25
 _REPEAT = 0.7  # share of terms at which a best sentence repeats a better passage's (0.6-0.9 alike on golden)
 _REPEATED = 0.5  # a repeated statement's score is halved: it adds nothing to the passage it repeats
@@ -287,7 +290,6 @@ class Retriever:
                        answered=frozenset()) -> Evidence:
         chunk = self.chunks[n]
         article = self.articles[chunk.doc_id]
-        best = None
         whole = f"{article.title} {chunk.text}" if any(w < 1.0 for w in weights.values()) else ""
         asked = question_words(question)
         years, dated_on = set(YEAR.findall(question)), article.date or ""
@@ -299,6 +301,7 @@ class Retriever:
         quoted = people.meant(asked) if kind == "quote" else set()  # "What did the judge say" -> Clark's words
         # "What is the name of Bridgeport's incumbent mayor?" is "Who is the incumbent mayor?" (places aside)
         titled_as = [w for w in named_noun(question) if not self._is_name(stem(w))] if kind == "name" else []
+        scored = []
         for position, (start, end) in enumerate(chunk.sentences):
             dense = sims.get(sentence_id(chunk.doc_id, start, end), 0.0)
             if (joined := _through_colon(chunk, start, end)) != end:  # "the following statement:" is scored with it
@@ -325,9 +328,8 @@ class Retriever:
             score = sentence_score(dense, cover, match)
             if (chunk.doc_id, start, end) in answered:
                 score *= _ANSWERED
-            if best is None or score > best[0]:
-                best = (score, start, end, dense, cover, match)
-        score, start, end, dense, cover, match = best
+            scored.append((score, start, end, dense, cover, match))
+        score, start, end, dense, cover, match = _chosen(scored, kind in STRICT_TYPES | {"quote"})
         passage = Passage(chunk.text, score, chunk.doc_id, article.title, article.date, chunk.start, chunk.end,
                           start, end, chunk.id)
         return Evidence(passage, dense, cover, match, score)
@@ -393,6 +395,24 @@ def _distinct_first(results: list[tuple[float, Evidence]]) -> list[tuple[float, 
             distinct.append(highlight)
         rescored.append((score, evidence))
     return sorted(rescored, key=lambda item: -item[0])
+
+
+def _chosen(scored: list[tuple], typed: bool) -> tuple:
+    """The passage's answering sentence among its `(score, start, end, dense, coverage, type_match)` rows.
+
+    The best-scored one; but when the question wants a kind of answer (`typed`: a date, a number, what
+    someone said...) and the best gives none, a sentence giving one and scoring at least
+    `_TYPED_SHARE` of the best: the answer quotes it, and the passage is not passed over for another.
+    Example: "What did Ganim declare when he claimed victory?" -> 'Ganim took to the stage ... to
+    declare "Bridgeport has spoken."' (0.649), not "Ganim claims he has also won two mayoral
+    elections." (0.662).
+    """
+    best = max(scored, key=lambda row: row[0])  # the first of equals
+    if typed and not best[5]:
+        giving = max((row for row in scored if row[5]), key=lambda row: row[0], default=None)
+        if giving and giving[0] >= _TYPED_SHARE * best[0]:
+            return giving
+    return best
 
 
 def _through_colon(chunk: StoredChunk, start: int, end: int) -> int:

@@ -3,7 +3,7 @@ the exact nearest-chunk search."""
 
 import numpy as np
 
-from chatbot.retrieval import Evidence, Passage, _distinct_first, _nearest, _through_colon, _when
+from chatbot.retrieval import Evidence, Passage, _chosen, _distinct_first, _nearest, _through_colon, _when
 from chatbot.store import StoredChunk
 
 
@@ -44,6 +44,15 @@ def test_distinct_statements_keep_their_order():
     order = _distinct_first(ranked("Clark tossed out the primary.", "Lamont nominated Clark in 2021.",
                                    "Gomes lost the primary."))
     assert [e.passage.doc_id for _, e in order] == ["d0", "d1", "d2"]
+
+
+def test_a_sentence_giving_the_kind_of_answer_asked_for_is_chosen_when_nearly_as_good():
+    # (score, start, end, dense, coverage, type_match)
+    claims, declares, later = (0.66, 0, 10, 0.7, 0.8, 0.0), (0.65, 11, 20, 0.5, 0.8, 1.0), (0.40, 21, 30, 0.4, 0.1, 1.0)
+    assert _chosen([claims, declares, later], typed=True) == declares
+    assert _chosen([claims, declares, later], typed=False) == claims  # any sentence answers "why"
+    assert _chosen([claims, later], typed=True) == claims  # 0.40 is too far behind: the passage is about something else
+    assert _chosen([(0.5, 0, 5, 0.5, 0.5, 1.0), (0.5, 6, 9, 0.5, 0.5, 1.0)], typed=True)[1] == 0  # the first of equals
 
 
 def test_an_articles_date_reads_as_its_month_and_year():
