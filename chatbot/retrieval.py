@@ -6,7 +6,10 @@ Chroma), and chunks by BM25 (with misspelt words repaired against the corpus). T
 candidates, and the first two of each list, are then re-scored at the sentence level (`scoring.py`):
 a passage is as good as its best sentence, blended with its fused rank; for a question wanting a
 kind of answer (a date, a number, someone's words), a sentence giving one that scores nearly as well
-is the passage's best (`_chosen`). A passage whose best
+is the passage's best (`_chosen`). A sentence's coverage weighs each question word by its rarity
+among the chunks of the candidates' articles, not in the whole archive, so that names that are rare
+in the archive but everywhere in the articles about them do not decide which sentence answers, and a
+sentence is chosen the same way whether 4 or 10,000 articles surround it. A passage whose best
 sentence repeats a better-ranked one's (the same wire copy in two articles, a template sentence in a
 hundred) scores half, which moves it behind the passages that say something else: the first three
 are three different statements. People are read per article (`people.py`): a sentence naming the
@@ -27,6 +30,7 @@ decision to refuse (`answer.py`).
 from __future__ import annotations
 
 import datetime
+import math
 import re
 from bisect import bisect_left
 from concurrent.futures import ThreadPoolExecutor
@@ -278,15 +282,31 @@ class Retriever:
         missing = [i for i in dict.fromkeys(missing) if i not in sentence_sims]
         for i, stored in self.store.sentence_vectors(missing).items():
             sentence_sims[i] = float(np.dot(stored, vector))
+        idf = self._local_idf(weights, candidates)
         results = []
         for n in candidates:
-            evidence = self._best_sentence(n, weights, kind, question, sentence_sims, query.answered)
+            evidence = self._best_sentence(n, weights, kind, question, sentence_sims, idf, query.answered)
             blended = _BLEND * fused[n] / (best_fused or 1.0) + (1 - _BLEND) * evidence.sentence_score
             results.append((blended, evidence))
         results.sort(key=lambda item: -item[0])
         return [_with_score(evidence, score) for score, evidence in _distinct_first(results)[:k]]
 
-    def _best_sentence(self, n: int, weights, kind: str, question: str, sims: dict[str, float],
+    def _local_idf(self, weights: dict[str, float], candidates: list[int]):
+        """Term -> inverse document frequency among the chunks of the candidates' articles, for `coverage`.
+
+        Among the articles competing to answer, the names that found them are common and the words
+        that tell their sentences apart are rare; in the whole archive the names are the rarest
+        words of all, and with them a sentence that only names the people asked about would cover
+        most of the question. At 4 articles this is the whole archive's IDF.
+        """
+        local = {m for n in candidates for m in self.by_doc[self.chunks[n].doc_id]}
+        size, table = len(local), {}
+        for term in weights:
+            frequency = sum(1 for m, _ in self.bm25.postings.get(term, ()) if m in local)
+            table[term] = math.log(1 + (size - frequency + 0.5) / (frequency + 0.5))
+        return table.__getitem__
+
+    def _best_sentence(self, n: int, weights, kind: str, question: str, sims: dict[str, float], idf,
                        answered=frozenset()) -> Evidence:
         chunk = self.chunks[n]
         article = self.articles[chunk.doc_id]
@@ -311,7 +331,7 @@ class Retriever:
             before = _slice(chunk, *chunk.sentences[position - 1]) if position else ""
             context = f"{article.title} {before}"
             held = [stem(w) for w in people.titles_named(titled, words(sentence))] if titled else []
-            cover = coverage(weights, sentence, context, self.bm25.idf, whole, held + dated)
+            cover = coverage(weights, sentence, context, idf, whole, held + dated)
             match = type_match(kind, sentence, question)
             if match and years and kind in STRICT_TYPES and not years & set(YEAR.findall(f"{dated_on} {sentence}")):
                 match = 0.0  # "in the February 2024 election": a 2023 article's number is another event's

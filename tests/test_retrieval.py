@@ -2,7 +2,11 @@
 the exact nearest-chunk search."""
 
 import numpy as np
+import pytest
 
+from conftest import FakeEmbedder, seeded_archive
+
+from chatbot.lexical import terms
 from chatbot.retrieval import Evidence, Passage, _chosen, _distinct_first, _nearest, _through_colon, _when
 from chatbot.store import StoredChunk
 
@@ -107,3 +111,19 @@ def test_a_question_naming_a_year_wants_its_answer_from_that_year(fake_archive):
     # the seed articles are dated 2023 and 2024, and no sentence of them says 2019
     assert all(not e.type_match for e in fake_archive.evidence("How many votes did Ganim win by in 2019?", k=10))
     assert any(e.type_match for e in fake_archive.evidence("How many votes did Ganim win by?", k=10))
+
+
+def test_coverage_weighs_a_word_by_its_rarity_among_the_competing_articles_not_in_the_archive(tmp_path, fake_archive):
+    # forty articles about elsewhere make "gomes" rare in the archive, but not among the articles about him,
+    # where a sentence that only names him should not cover most of a question about him
+    extra = {f"zz_{i:02d}.txt": f"Stamford council met on Monday.\n\nVoters in Stamford went to the polls {i} times."
+             for i in range(40)}
+    big = seeded_archive(tmp_path / "big", FakeEmbedder(), extra=extra).retriever
+    small = fake_archive.retriever
+    gomes, vote = terms("Gomes voted")
+    weights = {gomes: 1.0, vote: 1.0}
+    assert big.bm25.idf(gomes) > 2 * small.bm25.idf(gomes)
+    about_gomes = [n for d, chunks in big.by_doc.items() if not d.startswith("zz") for n in chunks[:1]]
+    assert big._local_idf(weights, about_gomes)(gomes) == pytest.approx(small.bm25.idf(gomes))
+    everything = [chunks[0] for chunks in small.by_doc.values()]
+    assert small._local_idf(weights, everything)(vote) == pytest.approx(small.bm25.idf(vote))  # 4 articles: the same
