@@ -17,7 +17,7 @@ holder of a title the question uses ("the mayor" in an article about Mayor Joe G
 covers that title (a title the article gives nobody is taken from another article naming the same
 person in full), and for "What did the judge say?" a quotation attributed to someone else does not
 count as the quotation asked for, while a sentence reporting the judge's words does ("Clark said the
-ballots ..."). An article's month and year count as said by each of its sentences ("in February" for
+ballots ..."); likewise a date or number asked for "according to Ganim" is one Ganim gave. An article's month and year count as said by each of its sentences ("in February" for
 an article dated 2024-02-27), and a question naming a year wants its date, number or name from an
 article of that year or a sentence saying it: "in the February 2024 election" is not answered by the
 margin of a 2023 primary. No text is embedded here but the query: sentence vectors were stored at
@@ -61,6 +61,8 @@ _BLEND = 0.5
 _ANSWERED = 0.9
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December")
+_ACCORDING = re.compile(r"\baccording to ([^,?]+)", re.I)
+_QUOTE = re.compile(r"[“\"]")
 _TYPED_SHARE = 0.9  # see _chosen; 0.8 put one golden answer out of the top 3
 _FUSION = (1.0, 1.0, 1.0)  # dense chunks, dense sentences, BM25
 _REPEAT = 0.7  # share of terms at which a best sentence repeats a better passage's (0.6-0.9 alike on golden)
@@ -319,6 +321,8 @@ class Retriever:
         identity = IDENTITY.match(question) if kind == "person" else None  # "Who is the mayor?"
         introduced = question_words(identity.group(1)) if identity else ()
         quoted = people.meant(asked) if kind == "quote" else set()  # "What did the judge say" -> Clark's words
+        according = _ACCORDING.search(question) if kind != "quote" else None
+        source = people.meant(question_words(according.group(1))) if according else set()
         # "What is the name of Bridgeport's incumbent mayor?" is "Who is the incumbent mayor?" (places aside)
         titled_as = [w for w in named_noun(question) if not self._is_name(stem(w))] if kind == "name" else []
         scored = []
@@ -345,6 +349,9 @@ class Retriever:
                     match = 0.0
             elif quoted and people.reported(sentence) & quoted:  # "Ganim said he is ..." is what he said too
                 match = 1.0
+            if match and source:  # "How many more voters came out, according to Ganim?": by Ganim's account
+                said = people.reported(sentence) | (people.attributed(sentence, before) if _QUOTE.search(sentence) else set())
+                match = float(bool(said & source))
             score = sentence_score(dense, cover, match)
             if (chunk.doc_id, start, end) in answered:
                 score *= _ANSWERED

@@ -98,6 +98,14 @@ def test_what_a_person_is_reported_to_have_said_is_what_they_said(fake_archive):
     assert all(e.type_match == 0.0 for e in found if "does not have jurisdiction" in e.passage.highlight)
 
 
+def test_a_number_asked_for_according_to_someone_is_one_they_gave(fake_archive):
+    def matches(question):
+        return [e.type_match for e in fake_archive.evidence(question, k=10) if "1,000 more voters" in e.passage.highlight]
+    assert matches("How many more voters came out, according to Ganim?") == [1.0]  # "Ganim said about 1,000 ..."
+    assert matches("How many more voters came out, according to Gomes?") == [0.0]
+    assert matches("How many more voters came out?") == [1.0]
+
+
 def test_a_title_another_article_gives_a_person_holds_in_an_article_naming_them_in_full(fake_archive):
     retriever = fake_archive.retriever
     doc = next(d for d in retriever.by_doc if "mayor" not in retriever.people(d).titles
