@@ -17,9 +17,10 @@ holder of a title the question uses ("the mayor" in an article about Mayor Joe G
 covers that title (a title the article gives nobody is taken from another article naming the same
 person in full), and for "What did the judge say?" a quotation attributed to someone else does not
 count as the quotation asked for, while a sentence reporting the judge's words does ("Clark said the
-ballots ..."); likewise a date or number asked for "according to Ganim" is one Ganim gave. An article's month and year count as said by each of its sentences ("in February" for
-an article dated 2024-02-27), and a question naming a year wants its date, number or name from an
-article of that year or a sentence saying it: "in the February 2024 election" is not answered by the
+ballots ..."); likewise a date or number asked for "according to Ganim" is one Ganim gave. An
+article's month and year count as said by each of its sentences ("in February" for an article
+dated 2024-02-27), and a question naming a year wants its date, number or name from an article of
+that year or a sentence saying it: "in the February 2024 election" is not answered by the
 margin of a 2023 primary. No text is embedded here but the query: sentence vectors were stored at
 indexing time.
 
@@ -350,7 +351,9 @@ class Retriever:
             elif quoted and people.reported(sentence) & quoted:  # "Ganim said he is ..." is what he said too
                 match = 1.0
             if match and source:  # "How many more voters came out, according to Ganim?": by Ganim's account
-                said = people.reported(sentence) | (people.attributed(sentence, before) if _QUOTE.search(sentence) else set())
+                said = people.reported(sentence)
+                if _QUOTE.search(sentence):
+                    said |= people.attributed(sentence, before)
                 match = float(bool(said & source))
             score = sentence_score(dense, cover, match)
             if (chunk.doc_id, start, end) in answered:
