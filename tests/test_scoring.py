@@ -13,6 +13,7 @@ from chatbot.scoring import IDENTITY, coverage, named_noun, names, question_type
     ("How long could the probe take?", "duration"),
     ("How many votes did he win by?", "number"),
     ("When did Thomas hold her briefing?", "date"),
+    ("On what exact date was the do-over held?", "date"),
     ("Who nominated him?", "person"),
     ("Why couldn't the judge stop the election?", "reason"),
     ("What did Gomes say?", "quote"),
@@ -75,6 +76,8 @@ def test_type_match(kind, sentence, holds):
     ("When did the polls close?", "Voters go to the polls next week.", True),
     ("What date was the primary held?", "The only way is to come out and vote today.", False),
     ("What date was the primary held?", "The results of a Sept. 12 primary were tossed out.", True),
+    ("On what exact date was the primary held?", "Clark was nominated in 2021.", False),
+    ("On what exact date was the primary held?", "The results of a Sept. 12 primary were tossed out.", True),
 ])
 def test_a_year_a_time_of_day_or_a_calendar_day_asked_for_is_not_any_date(question, sentence, holds):
     assert type_match("date", sentence, question) == (1.0 if holds else 0.0)
