@@ -54,11 +54,11 @@ _AGE = re.compile(r"\b\d{1,3}(-year-old|\s+years?\s+old|-years-old)\b|\b(aged?|b
 _QUOTE = re.compile(r'[“”"]')
 _TENURE_ASKED = re.compile(r"\bhow long (has|have|had|did|was|were|is)\b", re.I)  # a person's time in a role or place
 # "What year ...?" wants a year and "What time ...?" a time of day, not any date ("next week", "Tuesday").
-_YEAR_ASKED = re.compile(r"\b(what|which)\s+year\b", re.I)
+_EXACT = r"(?:(?:exact|precise|specific|particular)\s+)?"  # "On what exact date ...?" asks what "what date" does
+_YEAR_ASKED = re.compile(rf"\b(what|which)\s+{_EXACT}year\b", re.I)
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-_CLOCK_ASKED = re.compile(r"\bwhat time\b", re.I)
-# a calendar date, not "today" or "this week": "What date ...?", "On what exact day ...?"
-_DAY_ASKED = re.compile(r"\b(what|which)\s+((exact|precise|specific|particular)\s+)?(date|day)\b", re.I)
+_CLOCK_ASKED = re.compile(rf"\bwhat\s+{_EXACT}time\b", re.I)
+_DAY_ASKED = re.compile(rf"\b(what|which)\s+{_EXACT}(date|day)\b", re.I)  # a calendar date, not "today" or "this week"
 _DAY = re.compile(rf"\b({_MONTHS})\.?\b|\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|"
                   r"\b\d{1,2}/\d{1,2}\b", re.I)
 STRICT_TYPES = frozenset({"date", "number", "age", "duration", "party", "occupation", "education", "family",
@@ -127,8 +127,7 @@ _KINDS = (  # checked in this order when two start at the same word
                            r"charges against|arrests?)\b")),
     ("age", re.compile(r"\bhow old\b|\bwhat age\b|\bwhat('s| is| was)\s+[\w\s'’]{0,40}?\bage\b")),
     ("duration", re.compile(r"\bhow (long|soon|quickly|fast)\b|\bfor how long\b")),
-    ("date", re.compile(r"\b(when|what (exact |precise |specific |particular )?(date|day|year|month|time)|"
-                        r"which (exact |precise |specific |particular )?(date|day|year|month))\b")),
+    ("date", re.compile(rf"\b(when|what {_EXACT}(date|day|year|month|time)|which {_EXACT}(date|day|year|month))\b")),
     ("number", re.compile(r"\bhow (many|much)\b|\bwhat (number|percentage|margin)\b|\bby how\b"
                           r"|\bwhat (was|is|were) [\w'’ ]{0,30}\bmargin\b"
                           r"|\bwhat (was|were|is|are) the (\w+ ){0,2}(totals?|tall(y|ies)|counts?)\b")),
