@@ -165,6 +165,7 @@ class Retriever:
         self.bm25 = Bm25([lexical_text(self.articles[c.doc_id].title, c.text) for c in chunks],
                          analysed=[c.terms for c in chunks], dictionary=self.vocabulary)
         self._names: dict[str, bool] = {}
+        self._holding: dict[str, np.ndarray] = {}
         self._terms: list[str] | None = None
         self._holders: dict[str, set[tuple[str, ...]]] | None = None
         self._inherited: dict[tuple[str, tuple[str, ...]], People] = {}
@@ -302,10 +303,14 @@ class Retriever:
         words of all, and with them a sentence that only names the people asked about would cover
         most of the question. At 4 articles this is the whole archive's IDF.
         """
-        local = {m for n in candidates for m in self.by_doc[self.chunks[n].doc_id]}
+        local = np.array(sorted({m for n in candidates for m in self.by_doc[self.chunks[n].doc_id]}), dtype=np.int64)
         size, table = len(local), {}
         for term in weights:
-            frequency = sum(1 for m, _ in self.bm25.postings.get(term, ()) if m in local)
+            if term not in self._holding:  # the chunks holding the term, ascending (postings are in chunk order)
+                self._holding[term] = np.array([m for m, _ in self.bm25.postings.get(term, ())], dtype=np.int64)
+            holding = self._holding[term]
+            at = np.searchsorted(holding, local)
+            frequency = int(np.count_nonzero(holding[np.minimum(at, len(holding) - 1)] == local)) if len(holding) else 0
             table[term] = math.log(1 + (size - frequency + 0.5) / (frequency + 0.5))
         return table.__getitem__
 
