@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 
 from .lexical import terms
 from .retrieval import Evidence, Passage
-from .scoring import IDENTITY, STRICT_TYPES, overlap, question_type
+from .scoring import ANSWER_KINDS, IDENTITY, STRICT_TYPES, overlap, question_type
 
 __all__ = ["Citation", "Answer", "Thresholds", "compose", "refusal", "is_instruction", "quoted", "NOT_FOUND"]
 
@@ -192,7 +192,7 @@ def compose(question: str, evidence: list[Evidence], thresholds: Thresholds = Th
     # A "when" answer must hold a date (refusal checked that one does); "Who is the mayor?" is best
     # answered by a sentence giving the title with the name, and "What did Gomes say?" by Gomes's words
     # (quoted or reported, not someone else's: `Retriever`), when one of the three does.
-    if question_type(question) in STRICT_TYPES | {"quote"} or IDENTITY.match(question):
+    if question_type(question) in ANSWER_KINDS or IDENTITY.match(question):
         candidates = [e for e in candidates if e.type_match] or candidates
     # The ranking already blends the sentence's evidence with the passage's fused rank: trust it. Choosing
     # by sentence score alone was no better on the golden set and one answer worse on the held-out set.

@@ -21,6 +21,8 @@ import re
 from collections import Counter, defaultdict
 from functools import lru_cache
 
+import numpy as np
+
 __all__ = ["STOPWORDS", "ANALYZER", "words", "stem", "terms", "lexical_text", "stored_terms", "Bm25"]
 
 STOPWORDS = frozenset("""
@@ -132,11 +134,26 @@ class Bm25:
         self.size = len(documents)
         self.average = (sum(self.lengths) / self.size) if self.size else 1.0
         self._neighbours: dict[str, list[str]] | None = None
+        self._holding: dict[str, np.ndarray] = {}  # term -> the documents holding it, ascending
 
     def idf(self, term: str) -> float:
         """Inverse document frequency; a term no document has gets the highest possible value."""
-        frequency = len(self.postings.get(term, ()))
-        return math.log(1 + (self.size - frequency + 0.5) / (frequency + 0.5))
+        return _idf(self.size, len(self.postings.get(term, ())))
+
+    def idf_among(self, term: str, documents: np.ndarray) -> float:
+        """The term's inverse document frequency counted among `documents` only (ascending numbers).
+
+        Each term's documents are kept as an array on first use, so counting is a binary search per
+        document asked about, not a scan of the term's postings (thousands for a common word).
+        """
+        if term not in self._holding:  # postings are in document order
+            self._holding[term] = np.array([n for n, _ in self.postings.get(term, ())], dtype=np.int64)
+        holding = self._holding[term]
+        frequency = 0
+        if len(holding) and len(documents):
+            at = np.minimum(np.searchsorted(holding, documents), len(holding) - 1)
+            frequency = int(np.count_nonzero(holding[at] == documents))
+        return _idf(len(documents), frequency)
 
     def known(self, term: str) -> bool:
         """True when some document contains `term`."""
@@ -185,6 +202,10 @@ class Bm25:
                 norm = self.k1 * (1 - self.b + self.b * self.lengths[number] / self.average)
                 totals[number] += idf * count * (self.k1 + 1) / (count + norm)
         return totals
+
+
+def _idf(size: int, frequency: int) -> float:
+    return math.log(1 + (size - frequency + 0.5) / (frequency + 0.5))
 
 
 @lru_cache(maxsize=4)

@@ -156,6 +156,17 @@ class People:
             said.add(subject.group().lower())
         return said - STOPWORDS
 
+    def said_by(self, sentence: str, before: str = "") -> set[str]:
+        """Who the sentence gives as saying what it says: the names it reports as saying something,
+        and when it quotes, the people the quotation is attributed to (`attributed`).
+
+        Example: "Ganim said about 1,000 more voters came out." -> {"ganim"}; "Ganim won." -> set().
+        """
+        said = self.reported(sentence)
+        if _QUOTED.search(sentence):
+            said |= self.attributed(sentence, before)
+        return said
+
     def _named_outside(self, sentence: str) -> set[str]:
         """Who the words outside the quotation name: the attribution ("said lawyer Bill Bloss") when
         there is one, so "..., who represented Gomes" does not make Gomes the speaker."""

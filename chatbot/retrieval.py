@@ -31,7 +31,6 @@ decision to refuse (`answer.py`).
 from __future__ import annotations
 
 import datetime
-import math
 import re
 from bisect import bisect_left
 from concurrent.futures import ThreadPoolExecutor
@@ -42,8 +41,8 @@ import numpy as np
 from .conversation import Query
 from .lexical import ANALYZER, STOPWORDS, Bm25, lexical_text, stem, terms, words
 from .people import People, titled
-from .scoring import (IDENTITY, STRICT_TYPES, YEAR, coverage, named_noun, overlap, question_type, question_words,
-                      sentence_score, type_match)
+from .scoring import (ANSWER_KINDS, IDENTITY, STRICT_TYPES, YEAR, coverage, named_noun, overlap, question_type,
+                      question_words, sentence_score, type_match)
 from .store import Store, StoredArticle, StoredChunk, sentence_id
 
 __all__ = ["Passage", "Evidence", "Retriever", "RRF_K"]
@@ -63,7 +62,6 @@ _ANSWERED = 0.9
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December")
 _ACCORDING = re.compile(r"\baccording to ([^,?]+)", re.I)
-_QUOTE = re.compile(r"[“\"]")
 _TYPED_SHARE = 0.9  # see _chosen; 0.8 put one golden answer out of the top 3
 _FUSION = (1.0, 1.0, 1.0)  # dense chunks, dense sentences, BM25
 _REPEAT = 0.7  # share of terms at which a best sentence repeats a better passage's (0.6-0.9 alike on golden)
@@ -165,7 +163,6 @@ class Retriever:
         self.bm25 = Bm25([lexical_text(self.articles[c.doc_id].title, c.text) for c in chunks],
                          analysed=[c.terms for c in chunks], dictionary=self.vocabulary)
         self._names: dict[str, bool] = {}
-        self._holding: dict[str, np.ndarray] = {}
         self._terms: list[str] | None = None
         self._holders: dict[str, set[tuple[str, ...]]] | None = None
         self._inherited: dict[tuple[str, tuple[str, ...]], People] = {}
@@ -304,15 +301,7 @@ class Retriever:
         most of the question. At 4 articles this is the whole archive's IDF.
         """
         local = np.array(sorted({m for n in candidates for m in self.by_doc[self.chunks[n].doc_id]}), dtype=np.int64)
-        size, table = len(local), {}
-        for term in weights:
-            if term not in self._holding:  # the chunks holding the term, ascending (postings are in chunk order)
-                self._holding[term] = np.array([m for m, _ in self.bm25.postings.get(term, ())], dtype=np.int64)
-            holding = self._holding[term]
-            at = np.searchsorted(holding, local)
-            frequency = int(np.count_nonzero(holding[np.minimum(at, len(holding) - 1)] == local)) if len(holding) else 0
-            table[term] = math.log(1 + (size - frequency + 0.5) / (frequency + 0.5))
-        return table.__getitem__
+        return {term: self.bm25.idf_among(term, local) for term in weights}.__getitem__
 
     def _best_sentence(self, n: int, weights, kind: str, question: str, sims: dict[str, float], idf,
                        answered=frozenset()) -> Evidence:
@@ -356,15 +345,12 @@ class Retriever:
             elif quoted and people.reported(sentence) & quoted:  # "Ganim said he is ..." is what he said too
                 match = 1.0
             if match and source:  # "How many more voters came out, according to Ganim?": by Ganim's account
-                said = people.reported(sentence)
-                if _QUOTE.search(sentence):
-                    said |= people.attributed(sentence, before)
-                match = float(bool(said & source))
+                match = float(bool(people.said_by(sentence, before) & source))
             score = sentence_score(dense, cover, match)
             if (chunk.doc_id, start, end) in answered:
                 score *= _ANSWERED
             scored.append((score, start, end, dense, cover, match))
-        score, start, end, dense, cover, match = _chosen(scored, kind in STRICT_TYPES | {"quote"})
+        score, start, end, dense, cover, match = _chosen(scored, kind in ANSWER_KINDS)
         passage = Passage(chunk.text, score, chunk.doc_id, article.title, article.date, chunk.start, chunk.end,
                           start, end, chunk.id)
         return Evidence(passage, dense, cover, match, score)

@@ -31,8 +31,8 @@ from functools import lru_cache
 
 from .lexical import STOPWORDS, stem, terms, words
 
-__all__ = ["IDENTITY", "STRICT_TYPES", "YEAR", "question_type", "question_words", "coverage", "type_match", "names",
-           "named_noun", "sentence_score", "overlap", "WEIGHTS"]
+__all__ = ["ANSWER_KINDS", "IDENTITY", "STRICT_TYPES", "YEAR", "question_type", "question_words", "coverage",
+           "type_match", "names", "named_noun", "sentence_score", "overlap", "WEIGHTS"]
 
 WEIGHTS = {"dense": 0.55, "coverage": 0.35, "type": 0.10}
 
@@ -63,6 +63,9 @@ _DAY = re.compile(rf"\b({_MONTHS})\.?\b|\b(monday|tuesday|wednesday|thursday|fri
                   r"\b\d{1,2}/\d{1,2}\b", re.I)
 STRICT_TYPES = frozenset({"date", "number", "age", "duration", "party", "occupation", "education", "family",
                           "penalty", "name"})
+# The kinds a sentence must give to answer: the strict ones, and someone's words for "What did X say?"
+# (a question of another kind may take any sentence that answers it).
+ANSWER_KINDS = STRICT_TYPES | {"quote"}
 # The words a party, job, schooling, family or penalty is said with. The first four must be said of
 # the person the question names, if it names one ("Republican David Herz", "Gomes, a former
 # teacher"): an article names many people, and another's party is not theirs.
