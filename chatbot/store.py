@@ -267,6 +267,15 @@ class Store:
         result = self._call(self.sentences.get, ids=ids, include=["embeddings"])
         return {i: np.asarray(v, dtype=np.float32) for i, v in zip(result["ids"], result["embeddings"])}
 
+    def all_sentence_vectors(self) -> tuple[dict[str, int], np.ndarray]:
+        """Every stored sentence vector, as (sentence id -> row, matrix of rows); ~3 s at 50,000 sentences."""
+        ids, blocks = [], []
+        for page_ids, _, _, embeddings in self._pages(self.sentences, ["embeddings"]):
+            ids += page_ids
+            blocks.append(np.asarray(embeddings, dtype=np.float32))
+        matrix = np.concatenate(blocks) if blocks else np.zeros((0, 0), dtype=np.float32)
+        return {i: n for n, i in enumerate(ids)}, matrix
+
     def _search(self, collection, vector: np.ndarray, n: int) -> list[tuple[str, float]]:
         # No count() first: Chroma returns fewer than n when the collection is smaller, and every call
         # is a round trip to a server.

@@ -136,3 +136,20 @@ def test_coverage_weighs_a_word_by_its_rarity_among_the_competing_articles_not_i
     assert big._local_idf(weights, about_gomes)(gomes) == pytest.approx(small.bm25.idf(gomes))
     everything = [chunks[0] for chunks in small.by_doc.values()]
     assert small._local_idf(weights, everything)(vote) == pytest.approx(small.bm25.idf(vote))  # 4 articles: the same
+
+
+
+def test_sentence_vectors_read_into_memory_give_the_similarities_fetching_them_gives(fake_archive, monkeypatch):
+    retriever = fake_archive.retriever
+    retriever.reading.join()
+    rows, _ = retriever._sentence_vectors
+    ids = sorted(rows)[::3]
+    vector = retriever.embed(["How many votes did Ganim win the primary by?"])[0]
+    fetched = []
+    fetch = retriever.store.sentence_vectors
+    monkeypatch.setattr(retriever.store, "sentence_vectors", lambda wanted: fetched.extend(wanted) or fetch(wanted))
+    from_memory = retriever._sentence_similarities(ids, vector)
+    assert not fetched and len(from_memory) == len(ids) > 10
+    retriever._sentence_vectors = None  # as before the reading has finished
+    assert retriever._sentence_similarities(ids, vector) == from_memory  # exactly
+    assert fetched == ids
