@@ -297,12 +297,12 @@ class Retriever:
         pending = _POOL.submit(self.store.search_sentences, vector, _DEPTH * 2)
         weights = self.lexical_weights(query)
         dense_chunks = _nearest(_similarities(self.vectors, vector), _DEPTH)
-        lexical = sorted(self.bm25.scores(weights).items(), key=lambda item: -item[1])[:_DEPTH]
+        lexical = self.bm25.best(weights, _DEPTH)
         sentence_hits = pending.result()
         sentence_sims = dict(sentence_hits)
         dense_sentences = list(dict.fromkeys(n for i, _ in sentence_hits for n in self.by_sentence.get(i, ())))
         fused: dict[int, float] = {}
-        rankings = (dense_chunks, dense_sentences, [n for n, _ in lexical])
+        rankings = (dense_chunks, dense_sentences, lexical)
         for weight, ranking in zip(_FUSION, rankings):
             for rank, n in enumerate(ranking):
                 fused[n] = fused.get(n, 0.0) + weight / (RRF_K + rank + 1)

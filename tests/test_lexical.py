@@ -21,8 +21,15 @@ def test_abbreviated_months_and_titles_meet_their_full_names():
 
 def test_bm25_prefers_the_document_with_the_rare_term():
     index = Bm25(["the judge ruled", "the judge was nominated by the governor", "the mayor spoke"])
-    scores = index.scores({"judge": 1.0, "nominat": 1.0})
-    assert max(scores, key=scores.get) == 1 and 2 not in scores
+    query = {stem("judge"): 1.0, stem("nominated"): 1.0}
+    assert index.best(query, 5) == [1, 0]  # the third has neither
+    assert index.best(query, 1) == [1]
+
+
+def test_bm25_ranks_equal_scores_in_document_order_and_weighs_terms():
+    index = Bm25(["a ballot", "the mayor", "a ballot", "the mayor", "a ballot"])
+    assert index.best({"ballot": 1.0}, 2) == [0, 2]
+    assert index.best({"ballot": 0.5, "mayor": 1.0}, 5) == [1, 3, 0, 2, 4]
 
 
 def test_misspelt_words_are_repaired_to_the_corpus_spelling():
