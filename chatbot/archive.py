@@ -123,6 +123,15 @@ class Archive:
             raise ChatbotError(f"The file of article {doc_id} cannot be read any more; run `chatbot index`.") from None
 
     # -- questions ---------------------------------------------------------------------------------
+    def warm(self) -> None:
+        """Load the model, open the index and wait for what retrieval reads into memory in the
+        background after its first search, so that the next question is answered at full speed (for
+        timing: `chatbot eval`, the benchmarks)."""
+        self.evidence("warm-up question", k=1)
+        reading = self.retriever.reading
+        if reading is not None:
+            reading.join()
+
     def evidence(self, question: str, *, k: int = 5, history=None) -> list[Evidence]:
         """Ranked passages with the signals behind them (for developers and the evaluation).
 

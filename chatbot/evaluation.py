@@ -104,7 +104,7 @@ def evaluate(archive, questions: list[GoldenQuestion], *, k: int = 3, progress=N
         {"overall": metrics, "by_type": {type: metrics}, "questions": per-question rows, "k": k}.
     """
     rows = []
-    archive.evidence("warm-up question", k=1)
+    archive.warm()
     for done, item in enumerate(questions, 1):
         started = time.perf_counter()
         answer = archive.ask(item.question, history=item.history, k=max(k, 5))

@@ -22,7 +22,7 @@ article's month and year count as said by each of its sentences ("in February" f
 dated 2024-02-27), and a question naming a year wants its date, number or name from an article of
 that year or a sentence saying it: "in the February 2024 election" is not answered by the
 margin of a 2023 primary. No text is embedded here but the query: sentence vectors were stored at
-indexing time, and are read into memory on a background thread after the index is opened (until
+indexing time, and are read into memory on a background thread after the first search (until
 then, those of the candidates are fetched from Chroma per question).
 
 What it leaves out: conversation handling (`conversation.py`), the wording of answers and the
@@ -126,6 +126,7 @@ class Evidence:
 # 5 ms; 0.3-0.6 ms more at 4 and 1,004 articles, where it takes 1-2. Threads start as needed; 8 so
 # that the web app's concurrent answers do not queue for them.
 _POOL = ThreadPoolExecutor(8, thread_name_prefix="sentence-search")
+_STARTING = threading.Lock()  # one reading of the sentence vectors per refresh, however many questions come at once
 
 
 class Retriever:
@@ -171,12 +172,19 @@ class Retriever:
         # Every stored sentence vector, (sentence id -> row, matrix), once read. The candidates' sentences
         # that Chroma's search did not return are scored from it: fetching them from Chroma took 2.6 ms of a
         # 22 ms retrieve at 10,004 articles (~44 sentences a question), the matrix 0.1 ms. It costs 77 MB
-        # there (50,000 sentences) and 3 s of reading, done aside so that opening is not slower.
+        # there (50,000 sentences) and 3 s of reading, done on a thread started after the first search:
+        # a one-question `chatbot ask` does not wait for it, and the first answer does not share the
+        # cores with it.
         self._sentence_vectors: tuple[dict[str, int], np.ndarray] | None = None
-        self._generation = generation = object()
-        self.reading = threading.Thread(target=self._read_sentence_vectors, args=(generation,), daemon=True,
-                                        name="sentence-vectors")
-        self.reading.start()
+        self._generation = object()
+        self.reading: threading.Thread | None = None
+
+    def _start_reading(self) -> None:
+        with _STARTING:
+            if self.reading is None:
+                self.reading = threading.Thread(target=self._read_sentence_vectors, args=(self._generation,),
+                                                daemon=True, name="sentence-vectors")
+                self.reading.start()
 
     def _read_sentence_vectors(self, generation: object) -> None:
         try:
@@ -324,6 +332,8 @@ class Retriever:
             blended = _BLEND * fused[n] / (best_fused or 1.0) + (1 - _BLEND) * evidence.sentence_score
             results.append((blended, evidence))
         results.sort(key=lambda item: -item[0])
+        if self.reading is None:
+            self._start_reading()
         return [_with_score(evidence, score) for score, evidence in _distinct_first(results)[:k]]
 
     def _local_idf(self, weights: dict[str, float], candidates: list[int]):

@@ -141,7 +141,8 @@ def test_coverage_weighs_a_word_by_its_rarity_among_the_competing_articles_not_i
 
 def test_sentence_vectors_read_into_memory_give_the_similarities_fetching_them_gives(fake_archive, monkeypatch):
     retriever = fake_archive.retriever
-    retriever.reading.join()
+    assert retriever.reading is None  # read after the first search, not on opening
+    fake_archive.warm()  # searches once and waits for the reading
     rows, _ = retriever._sentence_vectors
     ids = sorted(rows)[::3]
     vector = retriever.embed(["How many votes did Ganim win the primary by?"])[0]
