@@ -309,7 +309,7 @@ def latency_stage(label: str, archive, embedder, *, rounds: int = 2, profile_to:
     log(f"Retrieve latency at {label}: {len(questions)} questions x {rounds} (after a warm-up pass)…")
     for question in questions:
         archive.retrieve(question, k=5)
-    archive.warm()  # the sentence vectors retrieval reads in the background after its first search
+    archive.warm()  # the sentence vectors, which retrieval otherwise reads in the background
 
     def ms(call, *args, **kwargs) -> float:
         started = time.perf_counter()

@@ -124,13 +124,11 @@ class Archive:
 
     # -- questions ---------------------------------------------------------------------------------
     def warm(self) -> None:
-        """Load the model, open the index and wait for what retrieval reads into memory in the
-        background after its first search, so that the next question is answered at full speed (for
-        timing: `chatbot eval`, the benchmarks)."""
+        """Load the model, open the index and read what retrieval keeps in memory (otherwise read in
+        the background from the second question on), so that the next question is answered at full
+        speed (for timing: `chatbot eval`, the benchmarks)."""
         self.evidence("warm-up question", k=1)
-        reading = self.retriever.reading
-        if reading is not None:
-            reading.join()
+        self.retriever.start_reading().join()
 
     def evidence(self, question: str, *, k: int = 5, history=None) -> list[Evidence]:
         """Ranked passages with the signals behind them (for developers and the evaluation).

@@ -22,7 +22,7 @@ article's month and year count as said by each of its sentences ("in February" f
 dated 2024-02-27), and a question naming a year wants its date, number or name from an article of
 that year or a sentence saying it: "in the February 2024 election" is not answered by the
 margin of a 2023 primary. No text is embedded here but the query: sentence vectors were stored at
-indexing time, and are read into memory on a background thread after the first search (until
+indexing time, and are read into memory on a background thread from the second search on (until
 then, those of the candidates are fetched from Chroma per question).
 
 What it leaves out: conversation handling (`conversation.py`), the wording of answers and the
@@ -31,6 +31,7 @@ decision to refuse (`answer.py`).
 
 from __future__ import annotations
 
+import atexit
 import datetime
 import re
 import threading
@@ -127,6 +128,18 @@ class Evidence:
 # that the web app's concurrent answers do not queue for them.
 _POOL = ThreadPoolExecutor(8, thread_name_prefix="sentence-search")
 _STARTING = threading.Lock()  # one reading of the sentence vectors per refresh, however many questions come at once
+# Readings still running when the process exits are stopped at their next page and waited for: a thread
+# left inside Chroma's native code while the interpreter shuts down crashes the process (a one-question
+# `chatbot ask` ended in a segmentation fault 4 times in 5).
+_EXITING = threading.Event()
+_READINGS: list[threading.Thread] = []
+
+
+@atexit.register
+def _stop_readings() -> None:
+    _EXITING.set()
+    for thread in _READINGS:
+        thread.join()
 
 
 class Retriever:
@@ -172,23 +185,26 @@ class Retriever:
         # Every stored sentence vector, (sentence id -> row, matrix), once read. The candidates' sentences
         # that Chroma's search did not return are scored from it: fetching them from Chroma took 2.6 ms of a
         # 22 ms retrieve at 10,004 articles (~44 sentences a question), the matrix 0.1 ms. It costs 77 MB
-        # there (50,000 sentences) and 3 s of reading, done on a thread started after the first search:
-        # a one-question `chatbot ask` does not wait for it, and the first answer does not share the
-        # cores with it.
+        # there (50,000 sentences) and 3 s of reading, done on a thread started by the second search: a
+        # one-question `chatbot ask` never needs it, and the first answer does not share the cores with it.
         self._sentence_vectors: tuple[dict[str, int], np.ndarray] | None = None
         self._generation = object()
+        self._searches = 0
         self.reading: threading.Thread | None = None
 
-    def _start_reading(self) -> None:
+    def start_reading(self) -> threading.Thread:
+        """Start reading every sentence vector into memory on a background thread (once per refresh)."""
         with _STARTING:
             if self.reading is None:
                 self.reading = threading.Thread(target=self._read_sentence_vectors, args=(self._generation,),
                                                 daemon=True, name="sentence-vectors")
+                _READINGS[:] = [t for t in _READINGS if t.is_alive()] + [self.reading]
                 self.reading.start()
+            return self.reading
 
     def _read_sentence_vectors(self, generation: object) -> None:
         try:
-            found = self.store.all_sentence_vectors()
+            found = self.store.all_sentence_vectors(stop=_EXITING)
         except Exception:  # the store went away (rebuilt, server down): questions fetch what they need
             return
         if generation is self._generation:  # not refreshed meanwhile
@@ -332,8 +348,9 @@ class Retriever:
             blended = _BLEND * fused[n] / (best_fused or 1.0) + (1 - _BLEND) * evidence.sentence_score
             results.append((blended, evidence))
         results.sort(key=lambda item: -item[0])
-        if self.reading is None:
-            self._start_reading()
+        self._searches += 1
+        if self._searches > 1 and self.reading is None:
+            self.start_reading()
         return [_with_score(evidence, score) for score, evidence in _distinct_first(results)[:k]]
 
     def _local_idf(self, weights: dict[str, float], candidates: list[int]):

@@ -1,6 +1,10 @@
 """Pure parts of retrieval: how far the answering span reaches, repeated statements ranked last, and
 the exact nearest-chunk search."""
 
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -141,8 +145,10 @@ def test_coverage_weighs_a_word_by_its_rarity_among_the_competing_articles_not_i
 
 def test_sentence_vectors_read_into_memory_give_the_similarities_fetching_them_gives(fake_archive, monkeypatch):
     retriever = fake_archive.retriever
-    assert retriever.reading is None  # read after the first search, not on opening
-    fake_archive.warm()  # searches once and waits for the reading
+    fake_archive.evidence("Who won?")
+    assert retriever.reading is None  # not for a process asking one question
+    fake_archive.evidence("Who lost?")
+    retriever.reading.join()
     rows, _ = retriever._sentence_vectors
     ids = sorted(rows)[::3]
     vector = retriever.embed(["How many votes did Ganim win the primary by?"])[0]
@@ -154,3 +160,19 @@ def test_sentence_vectors_read_into_memory_give_the_similarities_fetching_them_g
     retriever._sentence_vectors = None  # as before the reading has finished
     assert retriever._sentence_similarities(ids, vector) == from_memory  # exactly
     assert fetched == ids
+
+
+def test_a_process_exiting_while_sentence_vectors_are_read_exits_cleanly(fake_archive, tmp_path):
+    # a reading thread left inside Chroma's native code at interpreter shutdown crashed the process
+    settings = fake_archive.settings
+    script = (f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
+              "from conftest import FakeEmbedder\n"
+              "from pathlib import Path\n"
+              "from chatbot import Archive, Settings\n"
+              f"archive = Archive(Settings(articles_dir=Path({str(settings.articles_dir)!r}), "
+              f"index_dir=Path({str(settings.index_dir)!r})), embedder=FakeEmbedder(), say=lambda m: None)\n"
+              "archive.evidence('Who won?'); archive.evidence('Who lost?')\n"
+              "assert archive.retriever.reading is not None\n")
+    for _ in range(3):
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, (done.returncode, done.stderr[-2000:])
