@@ -142,7 +142,6 @@ def test_coverage_weighs_a_word_by_its_rarity_among_the_competing_articles_not_i
     assert small._local_idf(weights, everything)(vote) == pytest.approx(small.bm25.idf(vote))  # 4 articles: the same
 
 
-
 def test_sentence_vectors_read_into_memory_give_the_similarities_fetching_them_gives(fake_archive, monkeypatch):
     retriever = fake_archive.retriever
     fake_archive.evidence("Who won?")
@@ -162,7 +161,7 @@ def test_sentence_vectors_read_into_memory_give_the_similarities_fetching_them_g
     assert fetched == ids
 
 
-def test_a_process_exiting_while_sentence_vectors_are_read_exits_cleanly(fake_archive, tmp_path):
+def test_a_process_exiting_while_sentence_vectors_are_read_exits_cleanly(fake_archive):
     # a reading thread left inside Chroma's native code at interpreter shutdown crashed the process
     settings = fake_archive.settings
     script = (f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
