@@ -10,11 +10,12 @@ refuses plainly and makes no claim, offering the closest passages as suggestions
 The refusal rule is explainable: refuse text that tries to instruct the bot; refuse a "when"
 question whose closest sentence says the time is not known yet ("No date has been set for a new
 primary."), quoting that sentence; refuse a question that wants a date, number, age, length of time,
-a person's party, job, schooling or family, a penalty or charge, or a person's name when none of the
-three closest sentences holds one (said of the person asked about: `scoring.type_match`); refuse a
-question whose only words the articles contain are names (and words saying when: "this weekend"),
-the rest appearing nowhere in them ("What is the population of Bridgeport?":
-`Retriever.unmentioned`), unless its best sentence is very close in meaning; answer a follow-up
+a person's party, job, schooling or family, a penalty or charge, a person's name or a place when none
+of the three closest sentences holds one (said of the person asked about: `scoring.type_match`);
+refuse a question whose only words the articles contain are names (and words saying when: "this
+weekend"), the rest appearing nowhere in them ("What is the population of Bridgeport?", "When was
+John Gomes born?": `Retriever.unmentioned`; "job" in "What is Rowena White's job?" only says what
+kind of answer is wanted), unless its best sentence is very close in meaning; answer a follow-up
 asking little more than a kind of answer ("For how long?") when one of the three closest sentences
 gives one; otherwise answer when the best sentence covers enough of the question's IDF-weighted
 terms and is close enough in meaning, or is very close in meaning alone, or covers three quarters of
@@ -32,14 +33,14 @@ from dataclasses import dataclass, field
 
 from .lexical import terms
 from .retrieval import Evidence, Passage
-from .scoring import ANSWER_KINDS, IDENTITY, STRICT_TYPES, overlap, question_type
+from .scoring import ANSWER_KINDS, IDENTITY, STRICT_TYPES, kind_words, overlap, question_type
 
 __all__ = ["Citation", "Answer", "Thresholds", "compose", "refusal", "is_instruction", "quoted", "NOT_FOUND"]
 
 NOT_FOUND = "I couldn't find that in the articles."
 _KIND_WORDS = {"date": "a date or time", "number": "a number", "age": "an age", "duration": "a length of time",
                "party": "a political party", "occupation": "a job", "education": "a school or degree",
-               "family": "a family member", "penalty": "a penalty or charge", "name": "a name"}
+               "family": "a family member", "penalty": "a penalty or charge", "name": "a name", "place": "a place"}
 _INSTRUCTION = re.compile(
     r"\b(ignore|disregard|forget|override)\b.{0,40}\b(instructions?|prompts?|rules|context|above|previous)\b"
     r"|\b(system prompt|system override|developer mode|jailbreak|you are now|you are no longer|act as|pretend to be|"
@@ -154,7 +155,10 @@ def _judge(question: str, evidence: list[Evidence], thresholds: Thresholds,
         return f"the question asks for {_KIND_WORDS[kind]} and none of the closest sentences gives one", None
     if followup and kind in STRICT_TYPES and len(terms(question)) <= 1:
         return None, None  # "For how long?", "In what year?": the earlier turn chose the passages, one gives it
-    if unmentioned and kind not in STRICT_TYPES and best.dense < thresholds.unmentioned_dense:
+    # "job" in "What is Rowena White's job?" says what kind of answer is wanted: a sentence calling her a
+    # director gives one without the word
+    unmentioned = tuple(w for w in unmentioned if w not in kind_words(question)) if kind in STRICT_TYPES else unmentioned
+    if unmentioned and best.dense < thresholds.unmentioned_dense:
         return "the articles never mention " + " or ".join(f"“{w}”" for w in unmentioned), None
     if best.dense >= thresholds.dense_alone or best.coverage >= thresholds.coverage_alone:
         return None, None

@@ -11,8 +11,10 @@ Three kinds of evidence, each explainable on its own:
   "what party / what job / which college / is she married" a party, job, education or family said of
   the person asked about ("Republican David Herz" says nothing of the candidate named after him),
   "what penalty / has anyone been charged" a penalty or charge, "what is the name of the woman" a
-  name given beside the noun asked about ("employee Jane Doe"). All but person, quote, place and
-  reason are strict (`STRICT_TYPES`): an answer without one cannot be right. "How many votes" wants
+  name given beside the noun asked about ("employee Jane Doe"), "where" a place the question does not
+  already name ("outside the government center", "at his watch party", not "in Bridgeport" for
+  "Where did the Bridgeport police chief speak?"). All but person, quote and reason are strict
+  (`STRICT_TYPES`): an answer without one cannot be right. "How many votes" wants
   a number followed by "votes" within four words, not any number, and not a margin ("won by 251
   votes") unless the margin is asked; "what was his margin of victory" wants a margin ("by 251",
   "251 votes"); "what percentage" a share ("12%"); "how much did it cost" wants an amount of money;
@@ -32,7 +34,7 @@ from functools import lru_cache
 from .lexical import STOPWORDS, stem, terms, words
 
 __all__ = ["ANSWER_KINDS", "IDENTITY", "STRICT_TYPES", "YEAR", "question_type", "question_words", "coverage",
-           "type_match", "names", "named_noun", "sentence_score", "overlap", "WEIGHTS"]
+           "type_match", "kind_words", "names", "named_noun", "sentence_score", "overlap", "WEIGHTS"]
 
 WEIGHTS = {"dense": 0.55, "coverage": 0.35, "type": 0.10}
 
@@ -62,7 +64,7 @@ _DAY_ASKED = re.compile(rf"\b(what|which)\s+{_EXACT}(date|day)\b", re.I)  # a ca
 _DAY = re.compile(rf"\b({_MONTHS})\.?\b|\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|"
                   r"\b\d{1,2}/\d{1,2}\b", re.I)
 STRICT_TYPES = frozenset({"date", "number", "age", "duration", "party", "occupation", "education", "family",
-                          "penalty", "name"})
+                          "penalty", "name", "place"})
 # The kinds a sentence must give to answer: the strict ones, and someone's words for "What did X say?"
 # (a question of another kind may take any sentence that answers it).
 ANSWER_KINDS = STRICT_TYPES | {"quote"}
@@ -103,6 +105,19 @@ _MARGIN = re.compile(r"\bby\s+(about\s+|just\s+|only\s+|nearly\s+|more than\s+)?
                      r"(votes?|points?|percent|%)|\bpercentage points?\b", re.I)
 _MONEY_ASKED = re.compile(r"\bhow much\b.*\b(cost|costs|spend|spent|pay|paid|money|worth|price|fund|funds|budget|"
                           r"raise|raised|fine|fined|owe|owed)\b|\bhow much money\b", re.I)
+# A place said in a sentence: "outside the government center", "at his watch party", "in Bridgeport",
+# "into a drop box", "at City Hall" (not "at the end of the day", "at this point", "in September").
+_PLACE_NOUN = (r"(box|boxes|center|centre|hall|office|offices|building|court|courthouse|courtroom|capitol|school|"
+               r"church|park|street|avenue|road|station|headquarters|restaurant|hotel|home|house|stage|room|library|"
+               r"city|town|state|country|county|district|neighborhood|ward|precinct|site|venue|lot|plaza|square|"
+               r"campus|hospital|airport|prison|jail|party|polls|polling place|event|rally|club|bar|store|shop)")
+_PLACE = re.compile(r"\b(outside|inside|near|nearby|beside|behind|across from|in front of|next to|located|"
+                    r"headquartered|held at|held in)\b"
+                    r"|\b[Aa]t\s+(his|her|their|its|a|an|the)\s+(?!(end|time|moment|least|most|start|beginning|same|"
+                    r"outset|very)\b)[a-z]+"
+                    rf"|\b(in|at|from|In|At|From)\s+(the\s+)?(?!(?i:{_MONTHS})\b)[A-Z][a-z]+"
+                    rf"|\b(in|into|at|on|to|from|In|At|On)\s+((the|a|an|his|her|their|its|this|that)\s+)?"
+                    rf"([\w-]+\s+){{0,2}}{_PLACE_NOUN}\b")
 _MONEY = re.compile(r"\$\s?\d|\b\d[\d,.]*\s*(dollars|million|billion|thousand)\b|\bdollars\b", re.I)
 
 
@@ -160,13 +175,28 @@ def question_type(question: str) -> str:
     Example: "How many votes separated them?" -> "number"; "How long could it take?" -> "duration";
     "Who nominated him?" -> "person"; "What did Gomes say would continue?" -> "quote".
     """
+    return _asked_kind(question)[0]
+
+
+def kind_words(question: str) -> tuple[str, ...]:
+    """The words of the question that say what kind of answer it wants, not what it is about.
+
+    Example: "What does Bill Bloss do for a living?" -> ("what", "does", "bill", "bloss", "do", "for", "a",
+    "living"); "When was Gomes born?" -> ("when",).
+    """
+    return tuple(words(_asked_kind(question)[1]))
+
+
+@lru_cache(maxsize=256)
+def _asked_kind(question: str) -> tuple[str, str]:
+    """`question_type`'s kind, with the words of the question that said it."""
     q = question.lower()
     source = _SOURCE.match(q)  # "According to the mayor, how many ...?" asks how many, not for a quote
-    if source and (kind := question_type(q[source.end():])) != "other":
-        return kind
-    found = [(match.start(), order, kind) for order, (kind, pattern) in enumerate(_KINDS)
+    if source and (found := _asked_kind(q[source.end():]))[0] != "other":
+        return found
+    found = [(match.start(), order, kind, match.group()) for order, (kind, pattern) in enumerate(_KINDS)
              if (match := pattern.search(q))]
-    return min(found)[2] if found else "other"
+    return min(found)[2:] if found else ("other", "")
 
 
 def names(text: str) -> list[str]:
@@ -222,9 +252,29 @@ def type_match(kind: str, sentence: str, question: str) -> float:
         return 1.0 if _PENALTY.search(sentence) else 0.0
     if kind == "name":
         return 1.0 if _names_the(sentence, question) else 0.0
+    if kind == "place":
+        return 1.0 if _new_place(sentence, question) else 0.0
     if kind == "reason":
         return 1.0 if re.search(r"\b(because|after|since|due to|so that|in order to|reason)\b", sentence, re.I) else 0.0
     return 0.0
+
+
+def _new_place(sentence: str, question: str) -> bool:
+    """True when the sentence says a place the question does not already name.
+
+    Example: "Where did the Bridgeport police chief speak?", "Police in Bridgeport said ..." -> False;
+    "Where was the box?", "... a ballot box outside the government center." -> True.
+    """
+    asked = set(question_words(question))
+    for match in _PLACE.finditer(sentence):
+        said = sentence[match.start():match.end() + (40 if match.group(1) else 0)]  # "outside" and what follows
+        if {w for w in words(said) if w not in STOPWORDS and w not in _SPATIAL} - asked:
+            return True
+    return False
+
+
+_SPATIAL = frozenset({"outside", "inside", "near", "nearby", "beside", "behind", "across", "front", "next", "located",
+                      "headquartered", "held"})
 
 
 def _said_of(pattern: re.Pattern, sentence: str, question: str) -> bool:

@@ -84,6 +84,14 @@ def test_a_question_about_what_the_articles_never_mention_is_refused_unless_very
     assert not compose("What was Ganim's reaction?", close, unmentioned=("reaction",)).refused
 
 
+def test_a_typed_question_about_what_the_articles_never_mention_is_refused_though_its_kind_is_given():
+    later = [evidence("a", "Gomes spoke moments later to his supporters.", dense=0.5, cover=0.07, match=1.0)]
+    assert compose("When was John Gomes born?", later, unmentioned=("born",)).refused
+    # "job" says what kind of answer is wanted: a sentence calling her a director gives one without the word
+    director = [evidence("a", "Communications Director Rowena White said.", dense=0.5, cover=0.4, match=1.0)]
+    assert not compose("What is Rowena White's job?", director, unmentioned=("job",)).refused
+
+
 def test_a_followup_asking_only_for_a_kind_of_answer_is_answered_by_a_sentence_of_that_kind():
     years = [evidence("a", "Ganim looks forward to the next four years.", dense=0.27, cover=0.2, match=1.0)]
     assert compose("For how long?", years).refused  # alone, nothing says what it asks about

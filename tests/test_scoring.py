@@ -3,7 +3,7 @@
 import pytest
 
 from chatbot.lexical import Bm25, terms
-from chatbot.scoring import IDENTITY, coverage, named_noun, names, question_type, type_match
+from chatbot.scoring import IDENTITY, coverage, kind_words, named_noun, names, question_type, type_match
 
 
 @pytest.mark.parametrize("question, kind", [
@@ -155,6 +155,24 @@ def test_who_wants_a_name_other_than_the_one_asked_about():
     assert type_match("person", "The fourth time might be the charm for Joe Ganim.", "Who ran against Ganim?") == 0.0
     assert type_match("person", "Ganim defeated challenger John Gomes.", "Who ran against Ganim?") == 1.0
     assert type_match("person", "Superior Court Judge William Clark ruled.", "Which judge ruled?") == 1.0
+
+
+@pytest.mark.parametrize("question, sentence, holds", [
+    ("Where was the box?", "She made drops into a ballot box outside the government center.", True),
+    ("Where did the mayor celebrate?", "Ganim took to the stage at his watch party.", True),
+    ("Where did Gomes speak?", "Gomes spoke at City Hall on Tuesday.", True),
+    ("Where was the box?", "A woman is seen putting absentee ballots in the box.", False),  # the box is what is asked
+    ("Where did the Bridgeport police chief speak?", "Police in Bridgeport are investigating.", False),
+    ("Where did Ganim speak?", "At the end of the day, Ganim spoke in September.", False),
+])
+def test_where_wants_a_place_the_question_does_not_already_name(question, sentence, holds):
+    assert type_match("place", sentence, question) == (1.0 if holds else 0.0)
+
+
+def test_the_words_saying_what_kind_of_answer_is_wanted_are_told_apart():
+    assert "job" in kind_words("What is Rowena White's job?")
+    assert kind_words("When was John Gomes born?") == ("when",)
+    assert kind_words("Why did Gomes sue?") == ("why",) and kind_words("Tell me more.") == ()
 
 
 def test_earlier_turns_terms_count_anywhere_in_the_passage_and_the_question_chooses_the_sentence():
