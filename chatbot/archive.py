@@ -21,7 +21,7 @@ from .errors import ChatbotError
 from .indexer import SyncReport, sync
 from .lexical import words
 from .retrieval import Evidence, Passage, Retriever
-from .scoring import names
+from .scoring import names, question_type
 from .store import Store
 
 __all__ = ["Archive", "ArticleInfo"]
@@ -167,9 +167,13 @@ class Archive:
                 passage = found[0].passage
                 answered.append((passage.doc_id, passage.highlight_start, passage.highlight_end))
                 named = [n for n in dict.fromkeys(names(passage.highlight)) if len(n.split()) > 1]
-                # "Which judge ...?" answered by a sentence naming a judge and a mayor: "him" is the judge
                 asked = set(words(turn))
-                found_names = [n for n in named if set(words(n)) & asked] or named or found_names
+                # "Who won?" answered by "Ganim defeated challenger John Gomes": "he" is Ganim, the first
+                # person the question did not name
+                new = [n for n in _people_named(passage.highlight, self.retriever.people(passage.doc_id).persons)
+                       if not set(words(n)) & asked] if question_type(turn) == "person" else []
+                # "Which judge ...?" answered by a sentence naming a judge and a mayor: "him" is the judge
+                found_names = [n for n in named if set(words(n)) & asked] or new[:1] or named or found_names
         return build_query(question, context, names=found_names, answered=answered)
 
     def retrieve(self, question: str, *, k: int = 5, history=None) -> list[Passage]:
@@ -206,6 +210,29 @@ class Archive:
         query = self._query(cleaned, history)
         return compose(cleaned, self._search(query, k), self.thresholds, self.retriever.unmentioned(cleaned),
                        followup=query.followup)
+
+
+def _people_named(sentence: str, persons) -> list[str]:
+    """The people a sentence names, in order: runs of two or more capitalised words ("Judge William
+    Clark"), and a single capitalised word the article names a person by ("Ganim", when it also
+    writes "Mayor Joe Ganim"; `People.persons`).
+
+    Example: "Ganim defeated challenger John Gomes, according to WNPR-FM in Connecticut." ->
+    ["Ganim", "John Gomes"].
+    """
+    found, covered = {}, set()
+    for match in _RUN.finditer(sentence):
+        covered |= set(range(match.start(), match.end()))
+        if run := names(match.group()):  # less a function word opening a sentence: "In Connecticut"
+            found[match.start()] = run[0]
+    for match in _WORD.finditer(sentence):
+        if match.start() not in covered and match.group().lower() in persons:
+            found[match.start()] = match.group()
+    return list(dict.fromkeys(found[start] for start in sorted(found)))
+
+
+_RUN = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:[A-Z]\.\s*)?[A-Z][a-z]+)+")
+_WORD = re.compile(r"\b[A-Z][a-z]+\b")
 
 
 def _scrub(value):

@@ -6,8 +6,9 @@ Three kinds of evidence, each explainable on its own:
   credit, its neighbouring sentences) contains;
 - answer type, read from the question's first wh-phrase: a "when" question wants a date or time,
   "how many" a number, "how long" a duration (said of whom "how long has X ..." names), "how old" an
-  age, "who" (or "which station / agency") a name the question does not already contain, "what did
-  she say" a quotation (a sentence about the speaker that quotes nothing is not what she said),
+  age, "who" (or "which station / agency") a name the question does not already contain (for "who",
+  not the outlet a sentence is attributed to: "according to The Associated Press"), "what did she
+  say" a quotation (a sentence about the speaker that quotes nothing is not what she said),
   "what party / what job / which college / is she married" a party, job, education or family said of
   the person asked about ("Republican David Herz" says nothing of the candidate named after him),
   "what penalty / has anyone been charged" a penalty or charge, "what is the name of the woman" a
@@ -243,6 +244,8 @@ def type_match(kind: str, sentence: str, question: str) -> float:
         return 1.0 if _NUMBER.search(sentence) else 0.0
     if kind == "person":
         asked = question_words(question)
+        if _WHO.match(question):  # "Who won?" is not answered by the outlet a sentence is attributed to
+            sentence = _CITED.sub("", sentence)
         return 1.0 if any(words(n)[-1] not in asked for n in names(sentence)) else 0.0  # "Joe Ganim" is Ganim
     if kind == "quote":
         return 1.0 if _QUOTE.search(sentence) else 0.0
@@ -257,6 +260,10 @@ def type_match(kind: str, sentence: str, question: str) -> float:
     if kind == "reason":
         return 1.0 if re.search(r"\b(because|after|since|due to|so that|in order to|reason)\b", sentence, re.I) else 0.0
     return 0.0
+
+
+_WHO = re.compile(r"\W*(who|whom)\b", re.I)
+_CITED = re.compile(r"\baccording to\s+(the\s+)?([A-Z][\w.-]*\s*)+")
 
 
 def _new_place(sentence: str, question: str) -> bool:

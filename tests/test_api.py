@@ -78,6 +78,13 @@ def test_he_is_the_person_the_earlier_question_asked_for_not_anyone_its_answer_n
     assert "2021" in archive.ask("what year was that?", history=turns).text
 
 
+def test_after_who_won_he_is_the_first_person_the_answer_names_that_the_question_did_not(archive):
+    # answered by "Ganim defeated challenger John Gomes by 251 votes ...": Ganim, named by surname only
+    turns = ["Who won the fourth round of voting in Bridgeport?"]
+    assert "Ganim defeated" in archive.ask(turns[0]).text
+    assert "eighth term" in archive.ask("what term would he be starting now?", history=turns).text
+
+
 def test_gradio_style_history_works_too(archive):
     history = [{"role": "user", "content": "Which judge threw out the primary?"},
                {"role": "assistant", "content": "Superior Court Judge William Clark ... [1]"}]

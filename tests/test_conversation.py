@@ -2,6 +2,7 @@
 
 import pytest
 
+from chatbot.archive import _people_named
 from chatbot.conversation import build_query, clean_question, is_followup, normalize_history
 from chatbot.errors import ChatbotError
 from chatbot.lexical import stem
@@ -44,3 +45,11 @@ def test_markup_and_control_characters_are_dropped_from_questions():
     assert clean_question("Is 3 < 4 > 2?") == "Is 3 < 4 > 2?"
     with pytest.raises(ChatbotError, match="empty"):
         clean_question('<img src=x onerror="alert(1)">')
+
+
+def test_the_people_a_sentence_names_include_those_named_by_surname_only():
+    sentence = "Ganim defeated challenger John Gomes by 251 votes, according to WNPR-FM in Connecticut."
+    assert _people_named(sentence, {"joe", "ganim", "john", "gomes"}) == ["Ganim", "John Gomes"]
+    assert _people_named(sentence, {"john", "gomes"}) == ["John Gomes"]  # "Ganim" alone is no one known
+    assert _people_named("In Connecticut, Superior Court Judge William Clark ruled.", set()) == [
+        "Superior Court Judge William Clark"]

@@ -175,6 +175,12 @@ def test_the_words_saying_what_kind_of_answer_is_wanted_are_told_apart():
     assert kind_words("Why did Gomes sue?") == ("why",) and kind_words("Tell me more.") == ()
 
 
+def test_who_did_something_is_not_answered_by_whom_a_sentence_is_attributed_to():
+    cited = "“This is a victory for the people of Bridgeport,” Gomes said, according to The Associated Press."
+    assert type_match("person", cited, "Who won the race?") == 0.0
+    assert type_match("person", cited, "Which news service reported the quote?") == 1.0  # there the outlet is asked
+
+
 def test_earlier_turns_terms_count_anywhere_in_the_passage_and_the_question_chooses_the_sentence():
     index = Bm25(["gomes lawyer bloss", "videos showed misconduct", "videos lie"])
     # "What did he say the videos showed?" after "Who was Gomes's lawyer?"
