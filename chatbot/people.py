@@ -8,7 +8,8 @@ judge say ...?"). Rule-based readings, cheap enough to run on an article at quer
 - `People.meant(words)`: whom a question's words refer to, by name or by title;
 - `People.attributed(sentence, before)`: whom a quotation is attributed to ("..., Clark said in
   his ruling." -> Clark; "..., he said." -> whoever the sentence before names);
-- `People.reported(sentence)`: whom a sentence reports as saying something ("Clark said the ...");
+- `People.reported(sentence, before)`: whom a sentence reports as saying something ("Clark said
+  the ..."; "He went on to say ..." -> whoever the sentence before has speaking);
 - `People.introduces(sentence, words)`: whether a sentence gives a title with a name, which is how
   "Who is the judge?" and "Who is Rowena White?" are answered;
 - `People.titles_named(words, sentence_words)`: the question's titles whose holder a sentence names;
@@ -43,6 +44,9 @@ _SHORT = {"gov": "governor", "sen": "senator", "rep": "representative", "atty": 
           "sec": "secretary", "dr": "doctor", "gen": "general", "col": "colonel", "insp": "inspector"}
 _QUOTED = re.compile(r"“[^”]*(?:”|$)|\"[^\"]*(?:\"|$)")
 _CAPITALISED = re.compile(r"\b[A-Z][A-Za-z]+")
+# A sentence whose subject, a pronoun, says something: "He went on to say that ...", "She added that ...".
+_PRONOUN_SAYS = re.compile(r"\s*(he|she)\s+(\w+\s+){0,3}?(said|says|say|told|tells|added|adds|wrote|noted|argued|"
+                           r"claimed|stated|insisted|vowed|promised)\b", re.I)
 _SAYING = re.compile(r",\s+(saying|adding|telling|noting|arguing|claiming)\b")
 
 
@@ -143,17 +147,22 @@ class People:
         said_by = self._named_outside(sentence) or self._named_outside(before)
         return said_by | self.meant(said_by)
 
-    def reported(self, sentence: str) -> set[str]:
-        """The lower-cased names the sentence reports as saying something, outside any quotation.
+    def reported(self, sentence: str, before: str = "") -> set[str]:
+        """The lower-cased names the sentence reports as saying something, outside any quotation;
+        `before`, the text before it, answers "He went on to say ..." (whoever it last has speaking).
 
         Example: "Ganim said he is looking forward to the next four years." -> {"ganim"};
-        "Ganim urged his supporters to vote." -> set().
+        "Ganim urged his supporters to vote." -> set(); "He went on to say that ..." after
+        '"We are not defeated," Gomes said.' -> {"gomes"}.
         """
         quoted_out = _QUOTED.sub(" ", sentence)
         said = _said_names(quoted_out)
         saying = _SAYING.search(quoted_out)  # "Gomes discussed the video, saying ...": the subject says it
         if saying and (subject := _CAPITALISED.search(quoted_out[:saying.start()])):
             said.add(subject.group().lower())
+        if before and _PRONOUN_SAYS.match(quoted_out):  # "He went on to say ...": whoever spoke last before
+            spoke = list(_SAID.finditer(_QUOTED.sub(" ", before)))
+            said |= {name.lower() for name in spoke[-1].groups() if name} if spoke else set()
         return said - STOPWORDS
 
     def said_by(self, sentence: str, before: str = "") -> set[str]:

@@ -403,8 +403,9 @@ class Retriever:
                 said_by = people.attributed(sentence, before or self._sentence_before(n))
                 if said_by and not said_by & quoted:
                     match = 0.0
-            elif quoted and people.reported(sentence) & quoted:  # "Ganim said he is ..." is what he said too
-                match = 1.0
+            elif quoted and people.reported(sentence, _slice(chunk, chunk.sentences[max(position - 2, 0)][0], start)
+                                            if position else self._sentence_before(n)) & quoted:
+                match = 1.0  # "Ganim said he is ...", "He went on to say ..." after Ganim spoke: his words too
             if match and source:  # "How many more voters came out, according to Ganim?": by Ganim's account
                 match = float(bool(people.said_by(sentence, before) & source))
             score = sentence_score(dense, cover, match)

@@ -70,6 +70,15 @@ def test_reported_speech_is_said_by_whom_it_names_as_saying_it():
     assert people.reported("“Clark said it,” he wrote.") == set()  # inside a quotation it is not reported
 
 
+def test_he_went_on_to_say_is_said_by_whoever_last_spoke_before():
+    people = People.of(ARTICLE)
+    before = '"We didn\'t expect it," Gomes said. "We are not defeated."'  # the last sentence quotes only
+    assert people.reported("He went on to say that his campaign will regroup.", before) == {"gomes"}
+    assert people.reported("He went on to say that his campaign will regroup.") == set()
+    assert people.reported("He went to court.", before) == set()  # no verb of saying
+    assert people.reported("She added that it was over.", "Clark said it. Bloss said no.") == {"bloss"}
+
+
 def test_titles_are_read_with_the_full_name_they_are_given():
     assert titled("Democratic Mayor Joe Ganim won. Election Day is Tuesday; the day is near.") == [
         ("democratic", ("joe", "ganim")), ("mayor", ("joe", "ganim"))]
