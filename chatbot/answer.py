@@ -14,8 +14,9 @@ a person's party, job, schooling or family, a penalty or charge, a person's name
 of the three closest sentences holds one (said of the person asked about: `scoring.type_match`);
 refuse a question whose only words the articles contain are names (and words saying when: "this
 weekend"), the rest appearing nowhere in them ("What is the population of Bridgeport?", "When was
-John Gomes born?": `Retriever.unmentioned`; "job" in "What is Rowena White's job?" only says what
-kind of answer is wanted), unless its best sentence is very close in meaning; answer a follow-up
+John Gomes born?", a follow-up none of whose words is in them: "where did he grow up?":
+`Retriever.unmentioned`; "job" in "What is Rowena White's job?" only says what kind of answer is
+wanted), unless its best sentence is very close in meaning; answer a follow-up
 asking little more than a kind of answer ("For how long?") when one of the three closest sentences
 gives one; otherwise answer when the best sentence covers enough of the question's IDF-weighted
 terms and is close enough in meaning, or is very close in meaning alone, or covers three quarters of
@@ -153,13 +154,13 @@ def _judge(question: str, evidence: list[Evidence], thresholds: Thresholds,
         return "the closest sentence says the time is not known yet", best
     if kind in STRICT_TYPES and not any(e.type_match for e in evidence[:3]):
         return f"the question asks for {_KIND_WORDS[kind]} and none of the closest sentences gives one", None
-    if followup and kind in STRICT_TYPES and len(terms(question)) <= 1:
-        return None, None  # "For how long?", "In what year?": the earlier turn chose the passages, one gives it
     # "job" in "What is Rowena White's job?" says what kind of answer is wanted: a sentence calling her a
     # director gives one without the word
     unmentioned = tuple(w for w in unmentioned if w not in kind_words(question)) if kind in STRICT_TYPES else unmentioned
     if unmentioned and best.dense < thresholds.unmentioned_dense:
         return "the articles never mention " + " or ".join(f"“{w}”" for w in unmentioned), None
+    if followup and kind in STRICT_TYPES and len(terms(question)) <= 1:
+        return None, None  # "For how long?", "In what year?": the earlier turn chose the passages, one gives it
     if best.dense >= thresholds.dense_alone or best.coverage >= thresholds.coverage_alone:
         return None, None
     if best.coverage >= thresholds.coverage and best.dense >= thresholds.dense:

@@ -208,8 +208,8 @@ class Archive:
         """
         cleaned = self._clean(question)
         query = self._query(cleaned, history)
-        return compose(cleaned, self._search(query, k), self.thresholds, self.retriever.unmentioned(cleaned),
-                       followup=query.followup)
+        return compose(cleaned, self._search(query, k), self.thresholds,
+                       self.retriever.unmentioned(cleaned, followup=query.followup), followup=query.followup)
 
 
 def _people_named(sentence: str, persons) -> list[str]:

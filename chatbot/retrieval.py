@@ -226,10 +226,11 @@ class Retriever:
         similarities = _similarities(np.concatenate(stacked), vector).tolist()
         return dict(zip(held + list(fetched), similarities))
 
-    def unmentioned(self, question: str) -> tuple[str, ...]:
+    def unmentioned(self, question: str, *, followup: bool = False) -> tuple[str, ...]:
         """The question's words that no article contains, when each word of it that the articles do
         contain is a name or says when ("this weekend"): it then asks something about a person or
-        place that the articles never say.
+        place that the articles never say. A follow-up gets whom it is about from the earlier turn,
+        so one all of whose words are unknown asks the same ("where did he grow up?").
 
         A word counts as contained in any of its forms ("sue" for "sued", "urge" for "urging") or
         misspelt by one letter; a name is a word the articles capitalise (`_NAME_SHARE`).
@@ -241,7 +242,7 @@ class Retriever:
         asked = [w for w in dict.fromkeys(words(question)) if w not in STOPWORDS | _INFORMAL and not w.isdigit()]
         unknown = tuple(w for w in asked if not self._contains(stem(w)))
         known = [w for w in asked if w not in unknown]
-        if not unknown or not known or not all(self._is_name(stem(w)) or w in _CALENDAR for w in known):
+        if not unknown or not (known or followup) or not all(self._is_name(stem(w)) or w in _CALENDAR for w in known):
             return ()
         return unknown
 

@@ -97,6 +97,8 @@ def test_a_followup_asking_only_for_a_kind_of_answer_is_answered_by_a_sentence_o
     assert compose("For how long?", years).refused  # alone, nothing says what it asks about
     answer = compose("For how long?", years, followup=True)
     assert not answer.refused and answer.text.startswith("Ganim looks forward to the next four years.")
+    # "when was he born?" asks for a kind of answer too, but of something the articles never mention
+    assert compose("when was he born?", years, unmentioned=("born",), followup=True).refused
     none = [evidence("a", "Ganim spoke to supporters.", dense=0.27, cover=0.2, match=0.0)]
     assert compose("For how long?", none, followup=True).refused
 
