@@ -61,6 +61,9 @@ _EXACT = r"(?:(?:exact|precise|specific|particular)\s+)?"  # "On what exact date
 _YEAR_ASKED = re.compile(rf"\b(what|which)\s+{_EXACT}year\b", re.I)
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _CLOCK_ASKED = re.compile(rf"\bwhat\s+{_EXACT}time\b", re.I)
+# A time of day, for "What time ...?": "8 p.m.", "noon", "in the morning"; not "an hour after polls closed".
+_CLOCK = re.compile(r"\b\d{1,2}(:\d\d)?\s*(a\.m\.|p\.m\.|am\b|pm\b|o'clock)|\b\d{1,2}:\d\d\b|"
+                    r"\b(noon|midnight|morning|afternoon|evening|night|dawn|dusk)\b", re.I)
 _DAY_ASKED = re.compile(rf"\b(what|which)\s+{_EXACT}(date|day)\b", re.I)  # a calendar date, not "today" or "this week"
 _DAY = re.compile(rf"\b({_MONTHS})\.?\b|\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|"
                   r"\b\d{1,2}/\d{1,2}\b", re.I)
@@ -221,7 +224,7 @@ def type_match(kind: str, sentence: str, question: str) -> float:
         if _YEAR_ASKED.search(question):
             return 1.0 if YEAR.search(sentence) else 0.0
         if _CLOCK_ASKED.search(question):
-            return 1.0 if _TIME.search(sentence) else 0.0
+            return 1.0 if _CLOCK.search(sentence) else 0.0
         if _DAY_ASKED.search(question):
             return 1.0 if _DAY.search(sentence) else 0.0
         return 1.0 if _DATE.search(sentence) or _TIME.search(sentence) else 0.0

@@ -73,6 +73,8 @@ def test_type_match(kind, sentence, holds):
     ("What year was Ganim first elected?", "Ganim was first elected in 1991.", True),
     ("What time did the polls close?", "Voters go to the polls next week.", False),
     ("What time did the polls close?", "Polls closed at 8 p.m. on Tuesday.", True),
+    ("What time did the polls close?", "In a speech about an hour after polls closed, Ganim spoke.", False),
+    ("What time did Ganim vote?", "The candidates voted early in the morning.", True),
     ("When did the polls close?", "Voters go to the polls next week.", True),
     ("What date was the primary held?", "The only way is to come out and vote today.", False),
     ("What date was the primary held?", "The results of a Sept. 12 primary were tossed out.", True),
