@@ -17,7 +17,8 @@ Three kinds of evidence, each explainable on its own:
   "Where did the Bridgeport police chief speak?"). All but person, quote and reason are strict
   (`STRICT_TYPES`): an answer without one cannot be right. "How many votes" wants
   a number followed by "votes" within four words, not any number, and not a margin ("won by 251
-  votes") unless the margin is asked; "what was his margin of victory" wants a margin ("by 251",
+  votes") unless the margin is asked; "how many more" a number of more ("1,000 more voters") or a
+  margin; "what was his margin of victory" wants a margin ("by 251",
   "251 votes"); "what percentage" a share ("12%"); "how much did it cost" wants an amount of money;
   "what year" a year, "what time" a time of day, "what date" a day of the calendar or week (not
   "today"). "Who is the mayor?" (`IDENTITY`) wants the sentence that gives the title with the name,
@@ -101,6 +102,9 @@ _NUMBER_WORD = re.compile(r"^(\d[\d,.]*|one|two|three|four|five|six|seven|eight|
 # A count asked as a difference: "by how many votes", "won by how much", "what margin", "separated them".
 _MARGIN_ASKED = re.compile(r"\bby how\b|\bby\W*$|\bmargin\b|\bseparat|\bdifference\b|\b(ahead|behind|trail\w*)\b|"
                            r"\b(won|win|wins|beat|beaten|defeated|lost|lose)\b.*\bby\b|\bhow (close|narrow)\b", re.I)
+_MORE_ASKED = re.compile(r"\bhow (many|much) (more|fewer|less)\b", re.I)
+_MORE = re.compile(r"\b(\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|dozens?|hundreds?|thousands?)\s+"
+                   r"(more|fewer|less|additional|extra)\b", re.I)
 _MARGIN_OF = re.compile(r"\bmargin\b", re.I)
 _PERCENT_ASKED = re.compile(r"\b(percent|percentage|share of the vote)\b", re.I)
 _PERCENT = re.compile(r"\d\s*%|\b\d[\d.]*\s*(percent|per cent)\b|\bpercentage points?\b"
@@ -237,6 +241,8 @@ def type_match(kind: str, sentence: str, question: str) -> float:
     if kind == "number":
         if _MONEY_ASKED.search(question):
             return 1.0 if _MONEY.search(sentence) else 0.0
+        if _MORE_ASKED.search(question):  # "How many more voters came out?": "1,000 more", or a margin "by 251"
+            return 1.0 if _MORE.search(sentence) or _MARGIN.search(sentence) else 0.0
         counted = _counted(question)
         if counted:
             return 1.0 if _counts(sentence, counted, margins=bool(_MARGIN_ASKED.search(question))) else 0.0

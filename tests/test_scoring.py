@@ -99,6 +99,8 @@ def test_how_long_someone_has_done_something_is_a_time_said_of_them(question, se
     ("How many votes separated them?", "The Sept. 12 primary was thrown out.", False),  # a number, but not of votes
     ("How many more voters came out?", "About 1,000 more voters came out this time.", True),
     ("How many more people showed up?", "About 1,000 more voters came out this time.", True),  # people, any noun
+    ("How many more people showed up?", "They came out in the first primary, too.", False),  # "first" is no more
+    ("How many more votes did Ganim get than Gomes?", "Ganim won by 251 votes.", True),  # a margin is how many more
     ("How many primaries has he won?", "He has won two primaries and two elections.", True),
     ("Exactly how many absentee ballots were mishandled?", "Absentee ballots were mishandled on Sept. 12.", False),
     ("How much did the new election cost?", "The election cost the city $1.2 million.", True),
