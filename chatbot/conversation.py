@@ -39,6 +39,7 @@ class Query:
         followup: True when earlier turns were used.
         answered: `(doc_id, start, end)` of sentences that answered earlier turns; a follow-up asks
             for something new, so these rank lower.
+        names: for a follow-up, the names in the earlier answers that "he" or "she" most likely means.
     """
 
     question: str
@@ -46,6 +47,7 @@ class Query:
     weights: dict[str, float] = field(hash=False)
     followup: bool = False
     answered: frozenset = frozenset()
+    names: tuple[str, ...] = ()
 
 
 def clean_question(question, *, limit: int = 1000) -> str:
@@ -120,4 +122,5 @@ def build_query(question: str, context: list[str] | None = None, *, names: list[
         for term in terms(text):
             weights.setdefault(term, CONTEXT_WEIGHT)
     hint = " ".join(names) if names else " ".join(context or [])
-    return Query(question, f"{question} ({hint})", weights, followup=True, answered=frozenset(answered))
+    return Query(question, f"{question} ({hint})", weights, followup=True, answered=frozenset(answered),
+                 names=tuple(names or ()))

@@ -17,7 +17,8 @@ holder of a title the question uses ("the mayor" in an article about Mayor Joe G
 covers that title (a title the article gives nobody is taken from another article naming the same
 person in full), and for "What did the judge say?" a quotation attributed to someone else does not
 count as the quotation asked for, while a sentence reporting the judge's words does ("Clark said the
-ballots ..."); likewise a date or number asked for "according to Ganim" is one Ganim gave. An
+ballots ..."), and in a follow-up "what did he say" asks for the words of the one person the
+earlier answer has speaking (`Query.names`); likewise a date or number asked for "according to Ganim" is one Ganim gave. An
 article's month and year count as said by each of its sentences ("in February" for an article
 dated 2024-02-27), and a question naming a year wants its date, number or name from an article of
 that year or a sentence saying it: "in the February 2024 election" is not answered by the
@@ -79,6 +80,9 @@ _CALENDAR = frozenset({"today", "tomorrow", "tonight", "yesterday", "weekend", "
 _INFORMAL = frozenset({"whats", "hows", "wheres", "whos", "whens", "whys", "thats", "theres", "gonna", "wanna", "gotta",
                        "u", "ur", "ya", "pls", "plz"})  # function words typed informally: never what is asked
 _POSSESSIVE = re.compile(r"['’]s?$")
+# "What did he say after the judge ruled?": the speaker asked about is "he", whom the conversation names
+_PRONOUN_SAYS = re.compile(r"\b(did|does|do|has|had|will|would)\s+(he|she)\s+(\w+\s+)?(say|said|tell|told|claim|"
+                           r"declare|announce|write|describe|call|promise|pledge|vow|think|blame)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -345,7 +349,7 @@ class Retriever:
         idf = self._local_idf(weights, candidates)
         results = []
         for n in candidates:
-            evidence = self._best_sentence(n, weights, kind, question, sentence_sims, idf, query.answered)
+            evidence = self._best_sentence(n, weights, kind, question, sentence_sims, idf, query.answered, query.names)
             blended = _BLEND * fused[n] / (best_fused or 1.0) + (1 - _BLEND) * evidence.sentence_score
             results.append((blended, evidence))
         results.sort(key=lambda item: -item[0])
@@ -366,7 +370,7 @@ class Retriever:
         return {term: self.bm25.idf_among(term, local) for term in weights}.__getitem__
 
     def _best_sentence(self, n: int, weights, kind: str, question: str, sims: dict[str, float], idf,
-                       answered=frozenset()) -> Evidence:
+                       answered=frozenset(), referred=()) -> Evidence:
         chunk = self.chunks[n]
         article = self.articles[chunk.doc_id]
         whole = f"{article.title} {chunk.text}" if any(w < 1.0 for w in weights.values()) else ""
@@ -378,6 +382,8 @@ class Retriever:
         identity = IDENTITY.match(question) if kind == "person" else None  # "Who is the mayor?"
         introduced = question_words(identity.group(1)) if identity else ()
         quoted = people.meant(asked) if kind == "quote" else set()  # "What did the judge say" -> Clark's words
+        if kind == "quote" and len(referred) == 1 and _PRONOUN_SAYS.search(question):
+            quoted = people.meant(question_words(" ".join(referred)))  # "what did he say" after Gomes spoke
         according = _ACCORDING.search(question) if kind != "quote" else None
         source = people.meant(question_words(according.group(1))) if according else set()
         # "What is the name of Bridgeport's incumbent mayor?" is "Who is the incumbent mayor?" (places aside)

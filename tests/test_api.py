@@ -85,6 +85,13 @@ def test_after_who_won_he_is_the_first_person_the_answer_names_that_the_question
     assert "eighth term" in archive.ask("what term would he be starting now?", history=turns).text
 
 
+def test_what_did_he_say_after_someone_spoke_asks_for_that_speakers_words(archive):
+    # answered by "..., Gomes said he will not concede ...": "he" is Gomes, not his lawyer
+    turns = ["What did Gomes say after Ganim declared victory in the primary do-over?"]
+    answer = archive.ask("what did he say his campaign will do?", history=turns)
+    assert "sit down and evaluate" in answer.text and "Bloss" not in answer.text
+
+
 def test_gradio_style_history_works_too(archive):
     history = [{"role": "user", "content": "Which judge threw out the primary?"},
                {"role": "assistant", "content": "Superior Court Judge William Clark ... [1]"}]
