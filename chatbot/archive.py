@@ -172,12 +172,12 @@ class Archive:
                 # person the question did not name
                 people = self.retriever.people(passage.doc_id)
                 kind = question_type(turn)
-                new = [n for n in _people_named(passage.highlight, people.persons)
-                       if not set(words(n)) & asked] if kind == "person" else []
+                everyone = _people_named(passage.highlight, people.persons)
+                new = [n for n in everyone if not set(words(n)) & asked] if kind == "person" else []
                 # "What did Gomes say after Ganim won?" answered by "... Gomes said he will not concede":
                 # "he" is the one it has speaking
                 speaking = people.said_by(passage.highlight) if kind == "quote" else set()
-                spoke = [n for n in _people_named(passage.highlight, people.persons) if set(words(n)) & speaking]
+                spoke = [n for n in everyone if set(words(n)) & speaking]
                 # "Which judge ...?" answered by a sentence naming a judge and a mayor: "him" is the judge
                 found_names = (spoke[:1] or [n for n in named if set(words(n)) & asked] or new[:1] or named
                                or found_names)

@@ -18,13 +18,13 @@ covers that title (a title the article gives nobody is taken from another articl
 person in full), and for "What did the judge say?" a quotation attributed to someone else does not
 count as the quotation asked for, while a sentence reporting the judge's words does ("Clark said the
 ballots ..."), and in a follow-up "what did he say" asks for the words of the one person the
-earlier answer has speaking (`Query.names`); likewise a date or number asked for "according to Ganim" is one Ganim gave. An
-article's month and year count as said by each of its sentences ("in February" for an article
-dated 2024-02-27), and a question naming a year wants its date, number or name from an article of
-that year or a sentence saying it: "in the February 2024 election" is not answered by the
-margin of a 2023 primary. No text is embedded here but the query: sentence vectors were stored at
-indexing time, and are read into memory on a background thread from the second search on (until
-then, those of the candidates are fetched from Chroma per question).
+earlier answer has speaking (`Query.names`); likewise a date or number asked for "according to
+Ganim" is one Ganim gave. An article's month and year count as said by each of its sentences ("in
+February" for an article dated 2024-02-27), and a question naming a year wants its date, number or
+name from an article of that year or a sentence saying it: "in the February 2024 election" is not
+answered by the margin of a 2023 primary. No text is embedded here but the query: sentence vectors
+were stored at indexing time, and are read into memory on a background thread from the second
+search on (until then, those of the candidates are fetched from Chroma per question).
 
 What it leaves out: conversation handling (`conversation.py`), the wording of answers and the
 decision to refuse (`answer.py`).
@@ -81,7 +81,7 @@ _INFORMAL = frozenset({"whats", "hows", "wheres", "whos", "whens", "whys", "that
                        "u", "ur", "ya", "pls", "plz"})  # function words typed informally: never what is asked
 _POSSESSIVE = re.compile(r"['’]s?$")
 # "What did he say after the judge ruled?": the speaker asked about is "he", whom the conversation names
-_PRONOUN_SAYS = re.compile(r"\b(did|does|do|has|had|will|would)\s+(he|she)\s+(\w+\s+)?(say|said|tell|told|claim|"
+_HE_SAID_ASKED = re.compile(r"\b(did|does|do|has|had|will|would)\s+(he|she)\s+(\w+\s+)?(say|said|tell|told|claim|"
                            r"declare|announce|write|describe|call|promise|pledge|vow|think|blame)\b", re.I)
 
 
@@ -382,7 +382,7 @@ class Retriever:
         identity = IDENTITY.match(question) if kind == "person" else None  # "Who is the mayor?"
         introduced = question_words(identity.group(1)) if identity else ()
         quoted = people.meant(asked) if kind == "quote" else set()  # "What did the judge say" -> Clark's words
-        if kind == "quote" and len(referred) == 1 and _PRONOUN_SAYS.search(question):
+        if kind == "quote" and len(referred) == 1 and _HE_SAID_ASKED.search(question):
             quoted = people.meant(question_words(" ".join(referred)))  # "what did he say" after Gomes spoke
         according = _ACCORDING.search(question) if kind != "quote" else None
         source = people.meant(question_words(according.group(1))) if according else set()
@@ -410,9 +410,10 @@ class Retriever:
                 said_by = people.attributed(sentence, before or self._sentence_before(n))
                 if said_by and not said_by & quoted:
                     match = 0.0
-            elif quoted and people.reported(sentence, _slice(chunk, chunk.sentences[max(position - 2, 0)][0], start)
-                                            if position else self._sentence_before(n)) & quoted:
-                match = 1.0  # "Ganim said he is ...", "He went on to say ..." after Ganim spoke: his words too
+            elif quoted:  # "Ganim said he is ...", "He went on to say ..." after Ganim spoke: his words too
+                earlier = _slice(chunk, chunk.sentences[max(position - 2, 0)][0], start) if position else (
+                    self._sentence_before(n))
+                match = float(bool(people.reported(sentence, earlier) & quoted))
             if match and source:  # "How many more voters came out, according to Ganim?": by Ganim's account
                 match = float(bool(people.said_by(sentence, before) & source))
             score = sentence_score(dense, cover, match)
