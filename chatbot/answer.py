@@ -157,7 +157,8 @@ def _judge(question: str, evidence: list[Evidence], thresholds: Thresholds,
     # "job" in "What is Rowena White's job?" says what kind of answer is wanted: a sentence calling her a
     # director gives one without the word
     if kind in STRICT_TYPES:
-        unmentioned = tuple(w for w in unmentioned if w not in kind_words(question))
+        said_kind = kind_words(question)
+        unmentioned = tuple(w for w in unmentioned if w not in said_kind)
     if unmentioned and best.dense < thresholds.unmentioned_dense:
         return "the articles never mention " + " or ".join(f"“{w}”" for w in unmentioned), None
     if followup and kind in STRICT_TYPES and len(terms(question)) <= 1:

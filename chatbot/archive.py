@@ -21,7 +21,7 @@ from .errors import ChatbotError
 from .indexer import SyncReport, sync
 from .lexical import words
 from .retrieval import Evidence, Passage, Retriever
-from .scoring import names, question_type
+from .scoring import name_spans, question_type
 from .store import Store
 
 __all__ = ["Archive", "ArticleInfo"]
@@ -166,13 +166,13 @@ class Archive:
             if found:
                 passage = found[0].passage
                 answered.append((passage.doc_id, passage.highlight_start, passage.highlight_end))
-                named = [n for n in dict.fromkeys(names(passage.highlight)) if len(n.split()) > 1]
+                people = self.retriever.people(passage.doc_id)
+                everyone = _people_named(passage.highlight, people.persons)
+                named = [n for n in everyone if len(n.split()) > 1]
                 asked = set(words(turn))
+                kind = question_type(turn)
                 # "Who won?" answered by "Ganim defeated challenger John Gomes": "he" is Ganim, the first
                 # person the question did not name
-                people = self.retriever.people(passage.doc_id)
-                kind = question_type(turn)
-                everyone = _people_named(passage.highlight, people.persons)
                 new = [n for n in everyone if not set(words(n)) & asked] if kind == "person" else []
                 # "What did Gomes say after Ganim won?" answered by "... Gomes said he will not concede":
                 # "he" is the one it has speaking
@@ -228,17 +228,16 @@ def _people_named(sentence: str, persons) -> list[str]:
     ["Ganim", "John Gomes"].
     """
     found, covered = {}, set()
-    for match in _RUN.finditer(sentence):
-        covered |= set(range(match.start(), match.end()))
-        if run := names(match.group()):  # less a function word opening a sentence: "In Connecticut"
-            found[match.start()] = run[0]
+    for start, end, name in name_spans(sentence):
+        covered |= set(range(start, end))
+        if name:  # not a function word opening a sentence and one word more: "In Connecticut"
+            found[start] = name
     for match in _WORD.finditer(sentence):
         if match.start() not in covered and match.group().lower() in persons:
             found[match.start()] = match.group()
     return list(dict.fromkeys(found[start] for start in sorted(found)))
 
 
-_RUN = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:[A-Z]\.\s*)?[A-Z][a-z]+)+")
 _WORD = re.compile(r"\b[A-Z][a-z]+\b")
 
 

@@ -36,7 +36,7 @@ from functools import lru_cache
 from .lexical import STOPWORDS, stem, terms, words
 
 __all__ = ["ANSWER_KINDS", "IDENTITY", "STRICT_TYPES", "YEAR", "question_type", "question_words", "coverage",
-           "type_match", "kind_words", "names", "named_noun", "sentence_score", "overlap", "WEIGHTS"]
+           "type_match", "kind_words", "names", "name_spans", "named_noun", "sentence_score", "overlap", "WEIGHTS"]
 
 WEIGHTS = {"dense": 0.55, "coverage": 0.35, "type": 0.10}
 
@@ -212,13 +212,18 @@ def names(text: str) -> list[str]:
 
     Example: "Judge William Clark tossed it" -> ["Judge William Clark"]; "In Connecticut, it is." -> [].
     """
+    return [name for _, _, name in name_spans(text) if name]
+
+
+def name_spans(text: str) -> list[tuple[int, int, str | None]]:
+    """Each run of two or more capitalised words: where it is, and the name it holds (as `names`
+    gives it), or None when it is a capitalised function word and one word more ("In Connecticut")."""
     found = []
     for match in _NAME.finditer(text):
         run = match.group().split()
         while run and run[0].lower() in STOPWORDS:
             run = run[1:]
-        if len(run) > 1:
-            found.append(" ".join(run))
+        found.append((match.start(), match.end(), " ".join(run) if len(run) > 1 else None))
     return found
 
 
