@@ -11,20 +11,21 @@ among the chunks of the candidates' articles, not in the whole archive, so that 
 in the archive but everywhere in the articles about them do not decide which sentence answers, and a
 sentence is chosen the same way whether 4 or 10,000 articles surround it. A passage whose best
 sentence repeats a better-ranked one's (the same wire copy in two articles, a template sentence in a
-hundred) scores half, which moves it behind the passages that say something else: the first three
-are three different statements. People are read per article (`people.py`): a sentence naming the
-holder of a title the question uses ("the mayor" in an article about Mayor Joe Ganim, "Ganim won.")
-covers that title (a title the article gives nobody is taken from another article naming the same
-person in full), and for "What did the judge say?" a quotation attributed to someone else does not
-count as the quotation asked for, while a sentence reporting the judge's words does ("Clark said the
-ballots ..."), and in a follow-up "what did he say" asks for the words of the one person the
-earlier answer has speaking (`Query.names`); likewise a date or number asked for "according to
-Ganim" is one Ganim gave. An article's month and year count as said by each of its sentences ("in
-February" for an article dated 2024-02-27), and a question naming a year wants its date, number or
-name from an article of that year or a sentence saying it: "in the February 2024 election" is not
-answered by the margin of a 2023 primary. No text is embedded here but the query: sentence vectors
-were stored at indexing time, and are read into memory on a background thread from the second
-search on (until then, those of the candidates are fetched from Chroma per question).
+hundred, filled with other names and numbers: `scoring.shape`) scores half, which moves it behind
+the passages that say something else: the first three are three different statements. People are
+read per article (`people.py`): a sentence naming the holder of a title the question uses ("the
+mayor" in an article about Mayor Joe Ganim, "Ganim won.") covers that title (a title the article
+gives nobody is taken from another article naming the same person in full), and for "What did the
+judge say?" a quotation attributed to someone else does not count as the quotation asked for, while
+a sentence reporting the judge's words does ("Clark said the ballots ..."), and in a follow-up "what
+did he say" asks for the words of the one person the earlier answer has speaking (`Query.names`);
+likewise a date or number asked for "according to Ganim" is one Ganim gave. An article's month and
+year count as said by each of its sentences ("in February" for an article dated 2024-02-27), and a
+question naming a year wants its date, number or name from an article of that year or a sentence
+saying it: "in the February 2024 election" is not answered by the margin of a 2023 primary. No text
+is embedded here but the query: sentence vectors were stored at indexing time, and are read into
+memory on a background thread from the second search on (until then, those of the candidates are
+fetched from Chroma per question).
 
 What it leaves out: conversation handling (`conversation.py`), the wording of answers and the
 decision to refuse (`answer.py`).
@@ -46,7 +47,7 @@ from .conversation import Query
 from .lexical import ANALYZER, STOPWORDS, Bm25, lexical_text, stem, terms, words
 from .people import People, titled
 from .scoring import (ANSWER_KINDS, IDENTITY, STRICT_TYPES, YEAR, coverage, named_noun, overlap, question_type,
-                      question_words, sentence_score, type_match)
+                      question_words, sentence_score, shape, type_match)
 from .store import Store, StoredArticle, StoredChunk, sentence_id
 
 __all__ = ["Passage", "Evidence", "Retriever", "RRF_K"]
@@ -474,13 +475,18 @@ class Retriever:
 def _distinct_first(results: list[tuple[float, Evidence]]) -> list[tuple[float, Evidence]]:
     """The ranking with each repeated statement scored down (`_REPEATED`) and sorted again.
 
+    A statement is repeated when most of its terms are a better one's, or when it is a better one with
+    other names and numbers (`shape`): "A recount in the Putnam race confirmed Kathryn Nakamura's
+    victory" repeats "A recount in the Shelton race confirmed Yolanda Sanchez's victory".
+
     Example: best sentences "Cox said cameras caught a sedan." (0.9), "Tran said cameras caught a
     sedan." (0.8), "The Gomes campaign released the video." (0.6) -> Cox 0.9, Gomes 0.6, Tran 0.4.
     """
     distinct, rescored = [], []
     for score, evidence in results:
         highlight = evidence.passage.highlight
-        if any(overlap(highlight, other) >= _REPEAT for other in distinct):
+        if any(overlap(highlight, other) >= _REPEAT or overlap(shape(highlight), shape(other)) >= _REPEAT
+               for other in distinct):
             score *= _REPEATED
         else:
             distinct.append(highlight)

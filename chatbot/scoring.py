@@ -444,6 +444,19 @@ def sentence_score(dense: float, cover: float, kind_match: float) -> float:
     return WEIGHTS["dense"] * max(dense, 0.0) + WEIGHTS["coverage"] * cover + WEIGHTS["type"] * kind_match
 
 
+_PARTICULAR = re.compile(r"(?<=\S)\s+[\"“‘'(]?[A-Z][\w’'-]*|\S*\d\S*")
+
+
+def shape(sentence: str) -> str:
+    """The sentence without its particulars: the capitalised words after its first one, and numbers.
+
+    Two sentences of the same shape make one statement about different people, places or amounts
+    (a template filled in a hundred articles). Example: "A recount in the Shelton race confirmed
+    Yolanda Sanchez's victory on Saturday." -> "A recount in the race confirmed victory on."
+    """
+    return " ".join(_PARTICULAR.sub("", sentence).split())
+
+
 def overlap(first: str, second: str) -> float:
     """Share of the shorter sentence's terms that the other sentence has too, in [0, 1].
 

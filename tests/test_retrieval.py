@@ -11,6 +11,7 @@ import pytest
 from conftest import FakeEmbedder, seeded_archive
 
 from chatbot.lexical import terms
+from chatbot.scoring import shape
 from chatbot.retrieval import Evidence, Passage, _chosen, _distinct_first, _nearest, _through_colon, _when
 from chatbot.store import StoredChunk
 
@@ -46,6 +47,17 @@ def test_a_statement_repeated_by_another_article_moves_behind_the_distinct_ones(
                                    "The Gomes campaign released the video.", "Ganim won the primary."))
     assert [e.passage.doc_id for _, e in order] == ["d0", "d2", "d3", "d1"]
     assert [score for score, _ in order] == [1.0, 0.8, 0.7, 0.45]
+
+
+def test_one_template_filled_with_other_names_and_numbers_is_a_repeated_statement():
+    order = _distinct_first(ranked("A recount in the Shelton race confirmed Yolanda Sanchez's narrow victory on Saturday.",
+                                   "A recount in the Putnam race confirmed Kathryn Nakamura's narrow victory on Friday.",
+                                   "Officials said 12 ballots were counted by 9 p.m.",
+                                   "Officials said 30 ballots were counted by 11 p.m.",
+                                   "Ganim defeated Gomes by 251 votes, according to WNPR."))
+    assert [e.passage.doc_id for _, e in order] == ["d0", "d2", "d4", "d1", "d3"]
+    assert shape("A recount in the Shelton race confirmed Yolanda Sanchez's victory on Saturday.") == (
+        "A recount in the race confirmed victory on.")
 
 
 def test_distinct_statements_keep_their_order():
