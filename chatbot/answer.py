@@ -10,18 +10,20 @@ refuses plainly and makes no claim, offering the closest passages as suggestions
 The refusal rule is explainable: refuse text that tries to instruct the bot; refuse a "when"
 question whose closest sentence says the time is not known yet ("No date has been set for a new
 primary."), quoting that sentence; refuse a question that wants a date, number, age, length of time,
-a person's party, job, schooling or family, a penalty or charge, a person's name or a place when none
-of the three closest sentences holds one (said of the person asked about: `scoring.type_match`);
-refuse a question whose only words the articles contain are names (and words saying when: "this
-weekend"), the rest appearing nowhere in them ("What is the population of Bridgeport?", "When was
-John Gomes born?", a follow-up none of whose words is in them: "where did he grow up?":
-`Retriever.unmentioned`; "job" in "What is Rowena White's job?" only says what kind of answer is
-wanted), unless its best sentence is very close in meaning; answer a follow-up
-asking little more than a kind of answer ("For how long?") when one of the three closest sentences
-gives one; otherwise answer when the best sentence covers enough of the question's IDF-weighted
-terms and is close enough in meaning, or is very close in meaning alone, or covers three quarters of
-the question's terms alone. Its five thresholds were calibrated on the golden questions
-(`chatbot eval`) and are reported with their precision and recall.
+a person's party, job, schooling or family, a penalty or charge, a person's name or a place when
+none of the three closest sentences holds one (said of the person asked about:
+`scoring.type_match`); refuse a question whose only words the articles contain are names (and words
+saying when: "this weekend"), the rest appearing nowhere in them ("What is the population of
+Bridgeport?", "When was John Gomes born?", a follow-up none of whose words is in them: "where did he
+grow up?": `Retriever.unmentioned`; "job" in "What is Rowena White's job?" only says what kind of
+answer is wanted), unless its best sentence is very close in meaning; answer a follow-up asking
+little more than a kind of answer ("For how long?") when one of the three closest sentences gives
+one; otherwise answer when the best sentence covers enough of the question's IDF-weighted terms and
+is close enough in meaning, or is very close in meaning alone, or covers three quarters of the
+question's terms alone, or gives the kind of answer asked for ("Monday evening" for "when") while
+covering part of the question and being a little less close. Its seven thresholds were calibrated on
+the golden questions (`chatbot eval`; the last two with the refusal probes,
+`tests/golden/probes.jsonl`) and are reported with their precision and recall.
 
 What it leaves out: generating new wording (no generative model is available), and any claim that
 is not a quoted sentence of an article.
@@ -67,6 +69,12 @@ class Thresholds:
     dense_alone: float = 0.62
     coverage_alone: float = 0.75
     unmentioned_dense: float = 0.55
+    # A sentence giving the kind of answer asked for (a date for "when", a place for "where"...) and
+    # saying part of what was asked is evidence of its own: a lower similarity suffices. On the golden and
+    # probe questions it answers none of the unanswerable ones; 0.25 would answer "Who is the governor of
+    # New York?" with a sentence naming a Connecticut official.
+    dense_typed: float = 0.30
+    coverage_typed: float = 0.15
 
 
 @dataclass(frozen=True)
@@ -166,6 +174,8 @@ def _judge(question: str, evidence: list[Evidence], thresholds: Thresholds,
     if best.dense >= thresholds.dense_alone or best.coverage >= thresholds.coverage_alone:
         return None, None
     if best.coverage >= thresholds.coverage and best.dense >= thresholds.dense:
+        return None, None
+    if best.type_match and best.dense >= thresholds.dense_typed and best.coverage >= thresholds.coverage_typed:
         return None, None
     return (f"the closest sentence covers {best.coverage:.0%} of the question's terms "
             f"at similarity {best.dense:.2f}"), None

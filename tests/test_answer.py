@@ -47,12 +47,24 @@ def test_instructions_are_refused_however_strong_the_match():
 
 
 def test_thresholds_decide():
-    middling = [evidence("a", "Ganim won.", dense=0.5, cover=0.2)]
+    middling = [evidence("a", "Ganim won.", dense=0.5, cover=0.2, match=0.0)]
     assert not compose("Who won?", middling, Thresholds(coverage=0.1, dense=0.4, dense_alone=0.9)).refused
     assert compose("Who won?", middling, Thresholds(coverage=0.3, dense=0.4, dense_alone=0.9)).refused
-    covering = [evidence("a", "Lawyer Bill Bloss represented the challenger.", dense=0.3, cover=0.8)]
+    covering = [evidence("a", "Lawyer Bill Bloss represented the challenger.", dense=0.25, cover=0.8)]
     assert not compose("Who represented the challenger?", covering).refused  # covers nearly every term
     assert compose("Who represented the challenger?", covering, Thresholds(coverage_alone=0.9)).refused
+
+
+def test_a_sentence_giving_the_kind_of_answer_asked_for_needs_less_similarity():
+    dated = [evidence("a", "During a news conference Monday evening, Thomas spoke.", dense=0.32, cover=0.25, match=1.0)]
+    answer = compose("When did the Secretary of the State hold her briefing?", dated)
+    assert not answer.refused and answer.text.startswith("During a news conference Monday evening")
+    undated = [evidence("a", "Thomas spoke at a news conference.", dense=0.32, cover=0.25, match=0.0)]
+    assert compose("How did the Secretary of the State hold her briefing?", undated).refused
+    barely = [evidence("a", "The council met Monday evening.", dense=0.32, cover=0.05, match=1.0)]
+    assert compose("When did the Secretary of the State hold her briefing?", barely).refused  # says little asked
+    remote = [evidence("a", "Thomas spoke Monday evening.", dense=0.25, cover=0.25, match=1.0)]
+    assert compose("When did the Secretary of the State hold her briefing?", remote).refused
 
 
 def test_a_question_wanting_a_number_or_date_is_refused_when_no_close_sentence_has_one():
