@@ -12,18 +12,19 @@ question whose closest sentence says the time is not known yet ("No date has bee
 primary."), quoting that sentence; refuse a question that wants a date, number, age, length of time,
 a person's party, job, schooling or family, a penalty or charge, a person's name or a place when
 none of the three closest sentences holds one (said of the person asked about:
-`scoring.type_match`); refuse a question whose only words the articles contain are names (and words
-saying when: "this weekend"), the rest appearing nowhere in them ("What is the population of
-Bridgeport?", "When was John Gomes born?", a follow-up none of whose words is in them: "where did he
-grow up?": `Retriever.unmentioned`; "job" in "What is Rowena White's job?" only says what kind of
-answer is wanted), unless its best sentence is very close in meaning; answer a follow-up asking
-little more than a kind of answer ("For how long?") when one of the three closest sentences gives
-one; otherwise answer when the best sentence covers enough of the question's IDF-weighted terms and
-is close enough in meaning, or is very close in meaning alone, or covers three quarters of the
-question's terms alone, or gives the kind of answer asked for ("Monday evening" for "when") while
-covering part of the question and being a little less close. Its seven thresholds were calibrated on
-the golden questions (`chatbot eval`; the last two with the refusal probes,
-`tests/golden/probes.jsonl`) and are reported with their precision and recall.
+`scoring.type_match`), and judge the rest of the rule on the one that does, which the answer quotes;
+refuse a question whose only words the articles contain are names (and words saying when: "this
+weekend"), the rest appearing nowhere in them ("What is the population of Bridgeport?", "When was
+John Gomes born?", a follow-up none of whose words is in them: "where did he grow up?":
+`Retriever.unmentioned`; "job" in "What is Rowena White's job?" only says what kind of answer is
+wanted), unless its best sentence is very close in meaning; answer a follow-up asking little more
+than a kind of answer ("For how long?") when one of the three closest sentences gives one; otherwise
+answer when the best sentence covers enough of the question's IDF-weighted terms and is close enough
+in meaning, or is very close in meaning alone, or covers three quarters of the question's terms
+alone, or gives the kind of answer asked for ("Monday evening" for "when") while covering part of
+the question and being a little less close. Its seven thresholds were calibrated on the golden
+questions (`chatbot eval`; the last two with the refusal probes, `tests/golden/probes.jsonl`) and
+are reported with their precision and recall.
 
 What it leaves out: generating new wording (no generative model is available), and any claim that
 is not a quoted sentence of an article.
@@ -162,9 +163,12 @@ def _judge(question: str, evidence: list[Evidence], thresholds: Thresholds,
         return "the closest sentence says the time is not known yet", best
     if kind in STRICT_TYPES and not any(e.type_match for e in evidence[:3]):
         return f"the question asks for {_KIND_WORDS[kind]} and none of the closest sentences gives one", None
-    # "job" in "What is Rowena White's job?" says what kind of answer is wanted: a sentence calling her a
-    # director gives one without the word
     if kind in STRICT_TYPES:
+        # Judge the sentence the answer would quote (one giving a date for "when"), not a closer one giving
+        # none: "When will the SEC release its findings?" is not answered by a September ruling.
+        best = _lead(question, evidence)
+        # "job" in "What is Rowena White's job?" says what kind of answer is wanted: a sentence calling her
+        # a director gives one without the word
         said_kind = kind_words(question)
         unmentioned = tuple(w for w in unmentioned if w not in said_kind)
     if unmentioned and best.dense < thresholds.unmentioned_dense:
@@ -205,15 +209,7 @@ def compose(question: str, evidence: list[Evidence], thresholds: Thresholds = Th
     if why:
         return Answer(question, NOT_FOUND, refused=True, suggestions=tuple(e.passage for e in evidence[:3]),
                       confidence=round(confidence, 4), reason=why)
-    candidates = evidence[:3]
-    # A "when" answer must hold a date (refusal checked that one does); "Who is the mayor?" is best
-    # answered by a sentence giving the title with the name, and "What did Gomes say?" by Gomes's words
-    # (quoted or reported, not someone else's: `Retriever`), when one of the three does.
-    if question_type(question) in ANSWER_KINDS or IDENTITY.match(question):
-        candidates = [e for e in candidates if e.type_match] or candidates
-    # The ranking already blends the sentence's evidence with the passage's fused rank: trust it. Choosing
-    # by sentence score alone was no better on the golden set and one answer worse on the held-out set.
-    lead = candidates[0]
+    lead = _lead(question, evidence)
     citations = [Citation(1, lead.passage)]
     lead_sentence = " ".join(lead.passage.highlight.split())  # one line, even across paragraphs
     agree, differ = [], []
@@ -231,6 +227,22 @@ def compose(question: str, evidence: list[Evidence], thresholds: Thresholds = Th
     for citation in differ:
         text += f" Another article differs: {' '.join(citation.quote.split())} [{citation.number}]"
     return Answer(question, text, tuple(citations), confidence=round(confidence, 4), reason="answered")
+
+
+def _lead(question: str, evidence: list[Evidence]) -> Evidence:
+    """The evidence an answer quotes: the best-ranked of the first three, or of those giving the kind of
+    answer asked for when one does.
+
+    A "when" answer must hold a date (refusal checked that one does); "Who is the mayor?" is best
+    answered by a sentence giving the title with the name, and "What did Gomes say?" by Gomes's words
+    (quoted or reported, not someone else's: `Retriever`). The ranking already blends the sentence's
+    evidence with the passage's fused rank: trust it. Choosing by sentence score alone was no better on
+    the golden set and one answer worse on the held-out set.
+    """
+    candidates = evidence[:3]
+    if question_type(question) in ANSWER_KINDS or IDENTITY.match(question):
+        candidates = [e for e in candidates if e.type_match] or candidates
+    return candidates[0]
 
 
 def _numbers(sentence: str) -> set[str]:

@@ -67,6 +67,16 @@ def test_a_sentence_giving_the_kind_of_answer_asked_for_needs_less_similarity():
     assert compose("When did the Secretary of the State hold her briefing?", remote).refused
 
 
+def test_a_question_wanting_a_date_is_judged_on_the_dated_sentence_it_would_quote():
+    close = evidence("a", "The SEC is also investigating.", dense=0.55, cover=0.35, match=0.0)
+    dated = evidence("b", "A judge ordered a new primary in September.", dense=0.2, cover=0.1, match=1.0)
+    answer = compose("When will the SEC release its findings?", [close, dated])
+    assert answer.refused and "similarity 0.20" in answer.reason
+    closer = evidence("b", "The SEC will report its findings in March.", dense=0.6, cover=0.5, match=1.0)
+    answer = compose("When will the SEC release its findings?", [close, closer])
+    assert answer.text.startswith("The SEC will report its findings in March.")
+
+
 def test_a_question_wanting_a_number_or_date_is_refused_when_no_close_sentence_has_one():
     near = [evidence("a", "The fourth time might be the charm for Joe Ganim.", dense=0.9, match=0.0),
             evidence("b", "Ganim spoke to supporters.", dense=0.8, match=0.0)]
