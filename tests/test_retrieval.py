@@ -11,8 +11,8 @@ import pytest
 from conftest import FakeEmbedder, seeded_archive
 
 from chatbot.lexical import terms
+from chatbot.retrieval import Evidence, Passage, _chosen, _distinct_first, _fuse, _nearest, _through_colon, _when
 from chatbot.scoring import shape
-from chatbot.retrieval import Evidence, Passage, _chosen, _distinct_first, _nearest, _through_colon, _when
 from chatbot.store import StoredChunk
 
 
@@ -58,6 +58,18 @@ def test_one_template_filled_with_other_names_and_numbers_is_a_repeated_statemen
     assert [e.passage.doc_id for _, e in order] == ["d0", "d2", "d4", "d1", "d3"]
     assert shape("A recount in the Shelton race confirmed Yolanda Sanchez's victory on Saturday.") == (
         "A recount in the race confirmed victory on.")
+
+
+def test_a_chunk_missing_from_a_list_counts_at_the_middle_of_the_ranks_below_it():
+    fused = _fuse(([0, 1], [1, 0], [0]), 3)
+    assert fused[0] == pytest.approx(1 / 61 + 1 / 62 + 1 / 61)
+    assert fused[1] == pytest.approx(1 / 62 + 1 / 61 + 1 / 62.5)  # BM25 did not list it: rank (1 + 1 + 3) / 2
+    # Two dense lists rank it first but BM25 cannot see it (no shared word): it still beats a chunk that
+    # shares a word but is far from the question in meaning.
+    fused = _fuse(([0] + list(range(2, 30)) + [1], [0] + list(range(2, 30)) + [1], [1]), 30)
+    assert fused[0] > fused[1]
+    large = _fuse(([0], [0], [1]), 10_000)
+    assert large[1] == pytest.approx(1 / 61 + 2 / (60 + 10_002 / 2))  # at scale, next to nothing
 
 
 def test_distinct_statements_keep_their_order():
