@@ -21,10 +21,10 @@ wanted), unless its best sentence is very close in meaning; answer a follow-up a
 than a kind of answer ("For how long?") when one of the three closest sentences gives one; otherwise
 answer when the best sentence covers enough of the question's IDF-weighted terms and is close enough
 in meaning, or is very close in meaning alone, or covers three quarters of the question's terms
-alone, or gives the kind of answer asked for ("Monday evening" for "when") while covering part of
-the question and being a little less close. Its seven thresholds were calibrated on the golden
-questions (`chatbot eval`; the last two with the refusal probes, `tests/golden/probes.jsonl`) and
-are reported with their precision and recall.
+alone, or gives the kind of answer asked for (one of the kinds above: "Monday evening" for "when")
+while covering part of the question and being a little less close. Its seven thresholds were
+calibrated on the golden questions (`chatbot eval`; the last two with the refusal probes,
+`tests/golden/probes.jsonl`) and are reported with their precision and recall.
 
 What it leaves out: generating new wording (no generative model is available), and any claim that
 is not a quoted sentence of an article.
@@ -70,11 +70,12 @@ class Thresholds:
     dense_alone: float = 0.62
     coverage_alone: float = 0.75
     unmentioned_dense: float = 0.55
-    # A sentence giving the kind of answer asked for (a date for "when", a place for "where"...) and
-    # saying part of what was asked is evidence of its own: a lower similarity suffices. Calibrated on the
-    # golden and probe questions: it answers none of their unanswerable ones, while coverage 0.15 would
-    # answer "Where will the new mayor's inauguration be held?" with "... the people of the city of
-    # Bridgeport" and similarity 0.25 "Who is the governor of New York?" with a Connecticut official.
+    # A sentence giving the strict kind of answer asked for (a date for "when", a place for "where", a
+    # job...) and saying part of what was asked is evidence of its own: a lower similarity suffices. Not
+    # for "who", which any sentence naming someone matches. Calibrated on the golden and probe questions:
+    # it answers none of their unanswerable ones, while coverage 0.15 would answer "Where will the new
+    # mayor's inauguration be held?" with "... the people of the city of Bridgeport", and similarity
+    # 0.25 the follow-up "where does she work now?".
     dense_typed: float = 0.30
     coverage_typed: float = 0.20
 
@@ -180,7 +181,8 @@ def _judge(question: str, evidence: list[Evidence], thresholds: Thresholds,
         return None, None
     if best.coverage >= thresholds.coverage and best.dense >= thresholds.dense:
         return None, None
-    if best.type_match and best.dense >= thresholds.dense_typed and best.coverage >= thresholds.coverage_typed:
+    if (kind in STRICT_TYPES and best.type_match and best.dense >= thresholds.dense_typed
+            and best.coverage >= thresholds.coverage_typed):
         return None, None
     return (f"the closest sentence covers {best.coverage:.0%} of the question's terms "
             f"at similarity {best.dense:.2f}"), None

@@ -65,6 +65,9 @@ def test_a_sentence_giving_the_kind_of_answer_asked_for_needs_less_similarity():
     assert compose("When did the Secretary of the State hold her briefing?", barely).refused  # says little asked
     remote = [evidence("a", "Thomas spoke Monday evening.", dense=0.25, cover=0.25, match=1.0)]
     assert compose("When did the Secretary of the State hold her briefing?", remote).refused
+    # "who" is matched by any sentence naming someone: a name alone is no evidence
+    named = [evidence("a", "The ferry will add a crossing to Port Jefferson.", dense=0.32, cover=0.4, match=1.0)]
+    assert compose("window xss ferry timetable Who represented Gomes in court?", named).refused
 
 
 def test_a_question_wanting_a_date_is_judged_on_the_dated_sentence_it_would_quote():
