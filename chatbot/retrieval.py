@@ -379,9 +379,10 @@ class Retriever:
         titled = [w for w in asked if w in people.titles]  # "the mayor" in an article naming Mayor Joe Ganim
         identity = IDENTITY.match(question) if kind == "person" else None  # "Who is the mayor?"
         introduced = question_words(identity.group(1)) if identity else ()
-        quoted = people.meant(asked) if kind == "quote" else set()  # "What did the judge say" -> Clark's words
-        if kind == "quote" and len(referred) == 1 and _HE_SAID_ASKED.search(question):
-            quoted = people.meant(question_words(" ".join(referred)))  # "what did he say" after Gomes spoke
+        quoted = set()
+        if kind == "quote":  # "What did the judge say" -> Clark's words; "what did he say" after Gomes spoke -> his
+            he_said = len(referred) == 1 and _HE_SAID_ASKED.search(question)
+            quoted = people.meant(question_words(" ".join(referred)) if he_said else asked)
         according = _ACCORDING.search(question) if kind != "quote" else None
         source = people.meant(question_words(according.group(1))) if according else set()
         # "What is the name of Bridgeport's incumbent mayor?" is "Who is the incumbent mayor?" (places aside)

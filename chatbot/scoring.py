@@ -36,7 +36,8 @@ from functools import lru_cache
 from .lexical import STOPWORDS, stem, terms, words
 
 __all__ = ["ANSWER_KINDS", "IDENTITY", "STRICT_TYPES", "YEAR", "question_type", "question_words", "coverage",
-           "type_match", "kind_words", "names", "name_spans", "named_noun", "sentence_score", "overlap", "WEIGHTS"]
+           "type_match", "kind_words", "names", "name_spans", "named_noun", "sentence_score", "shape", "overlap",
+           "WEIGHTS"]
 
 WEIGHTS = {"dense": 0.55, "coverage": 0.35, "type": 0.10}
 
