@@ -273,10 +273,17 @@ def type_match(kind: str, sentence: str, question: str) -> float:
     if kind == "place":
         return 1.0 if _new_place(sentence, question) else 0.0
     if kind == "reason":
-        return 1.0 if re.search(r"\b(because|after|since|due to|so that|in order to|reason)\b", sentence, re.I) else 0.0
+        return 1.0 if _REASON.search(sentence) and not _REASON_BEFORE.match(sentence) else 0.0
     return 0.0
 
 
+# A reason said in a sentence: a causal connective ("because", ", so", "so mishandled ... that",
+# "such that") or the word itself ("the reason was"). Not a sentence pointing back at a reason said
+# before it: "And that was certainly a substantial reason why the judge ruled" says no reason.
+_REASON = re.compile(r"\b(because|after|since|due to|so that|in order to|as a result|therefore|thus|led to|"
+                     r"caused|such that|reasons?)\b|,\s*so\b|\bso\s+\w+\b[^.;]*\bthat\b", re.I)
+_REASON_BEFORE = re.compile(r"\W*((and|but|so)\s+)?(that|this|it|which)\s+(was|is|were|are)\b(?![^.;]*\b(because|"
+                            r"due to|since|so that)\b)", re.I)
 _WHO = re.compile(r"\W*(who|whom)\b", re.I)
 _CITED = re.compile(r"\baccording to\s+(the\s+)?([A-Z][\w.-]*\s*)+")
 

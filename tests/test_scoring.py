@@ -173,6 +173,20 @@ def test_where_wants_a_place_the_question_does_not_already_name(question, senten
     assert type_match("place", sentence, question) == (1.0 if holds else 0.0)
 
 
+@pytest.mark.parametrize("sentence, holds", [
+    ("The judge has no authority to halt an election, so voting is still set for Tuesday.", True),
+    ("The volume of ballots so mishandled is such that it calls the result into serious doubt.", True),
+    ("Gomes is running as an independent because he lost the primary.", True),
+    ("The reason was the video.", True),
+    ("“And that was certainly a substantial reason why the judge ruled the way he did, I think.”", False),
+    ("This is why the judge ruled.", False),
+    ("That was the case because of the video.", True),
+    ("Voting is still set for Tuesday.", False),
+])
+def test_why_wants_a_reason_said_in_the_sentence_not_one_pointed_back_at(sentence, holds):
+    assert type_match("reason", sentence, "Why did the judge rule?") == (1.0 if holds else 0.0)
+
+
 def test_the_words_saying_what_kind_of_answer_is_wanted_are_told_apart():
     assert "job" in kind_words("What is Rowena White's job?")
     assert kind_words("When was John Gomes born?") == ("when",)
