@@ -138,13 +138,15 @@ class People:
             found |= self.titles.get(w, frozenset())
         return found
 
-    def attributed(self, sentence: str, before: str = "") -> set[str]:
-        """Whom the sentence's quotation is attributed to, by name and by title; `before` answers "he said".
+    def attributed(self, sentence: str, before: str = "", earlier: str = "") -> set[str]:
+        """Whom the sentence's quotation is attributed to, by name and by title; `before` answers "he said",
+        and `earlier`, the sentence before it, when `before` names nobody either.
 
         Example: '“It is shocking,” the judge wrote.' -> {"judge", "william", "clark"};
-        '“It is,” he said.' -> whoever `before` names.
+        '“It is,” he said.' -> whoever `before` names; '“And that was a reason,”' after '“The videos
+        showed misconduct,” he said.' after '“The videos don't lie,” said lawyer Bill Bloss.' -> Bloss.
         """
-        said_by = self._named_outside(sentence) or self._named_outside(before)
+        said_by = self._named_outside(sentence) or self._named_outside(before) or self._named_outside(earlier)
         return said_by | self.meant(said_by)
 
     def reported(self, sentence: str, before: str = "") -> set[str]:

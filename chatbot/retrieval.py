@@ -406,7 +406,9 @@ class Retriever:
             if titled_as and not match:
                 match = float(people.introduces(sentence, titled_as))
             if match and quoted:  # a quotation is what the asked person said only if it is theirs
-                said_by = people.attributed(sentence, before or self._sentence_before(n))
+                earlier = _slice(chunk, *chunk.sentences[position - 2]) if position > 1 else (
+                    self._sentence_before(n) if position else "")
+                said_by = people.attributed(sentence, before or self._sentence_before(n), earlier)
                 if said_by and not said_by & quoted:
                     match = 0.0
             elif quoted:  # "Ganim said he is ...", "He went on to say ..." after Ganim spoke: his words too

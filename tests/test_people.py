@@ -44,6 +44,11 @@ def test_the_speaker_is_named_outside_the_quotation_or_in_the_sentence_before():
     # a sentence that is all quotation (an outlet quoted) is said by whom it names as saying it
     assert "bloss" in people.attributed("“If Gomes wins, his attorney Bill Bloss said, he would withdraw it.”")
     assert "gomes" not in people.attributed("“If Gomes wins, his attorney Bill Bloss said, he would withdraw it.”")
+    # a quotation going on after "he said" is said by whom the sentence before that names
+    assert people.attributed("“And that was certainly a substantial reason why the judge ruled.”",
+                             "“The videos showed misconduct,” he said.",
+                             "“At the end of the day, the videos don’t lie,” said lawyer Bill Bloss.") == {
+        "lawyer", "bill", "bloss"}
 
 
 def test_a_sentence_naming_a_title_holder_holds_the_title():
