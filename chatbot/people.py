@@ -10,6 +10,8 @@ judge say ...?"). Rule-based readings, cheap enough to run on an article at quer
   his ruling." -> Clark; "..., he said." -> whoever the sentence before names);
 - `People.reported(sentence, before)`: whom a sentence reports as saying something ("Clark said
   the ..."; "He went on to say ..." -> whoever the sentence before has speaking);
+- `People.named(sentence)`: the article's people a sentence names, by surname too ("Ganim claims he
+  has won" answers "Who won?", which a sentence naming nobody but "He" does not);
 - `People.introduces(sentence, words)`: whether a sentence gives a title with a name, which is how
   "Who is the judge?" and "Who is Rowena White?" are answered;
 - `People.titles_named(words, sentence_words)`: the question's titles whose holder a sentence names;
@@ -137,6 +139,13 @@ class People:
         for w in words:
             found |= self.titles.get(w, frozenset())
         return found
+
+    def named(self, sentence: str) -> set[str]:
+        """The article's people that the sentence names, by any one of their capitalised names.
+
+        Example: "Ganim claims he has also won." -> {"ganim"}; "He won." -> set().
+        """
+        return {w.lower() for w in _CAPITALISED.findall(sentence)} & self.persons
 
     def attributed(self, sentence: str, before: str = "", earlier: str = "") -> set[str]:
         """Whom the sentence's quotation is attributed to, by name and by title; `before` answers "he said",

@@ -67,6 +67,7 @@ _ANSWERED = 0.9
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December")
 _ACCORDING = re.compile(r"\baccording to ([^,?]+)", re.I)
+_WHO_ASKED = re.compile(r"\b(who|whom|whose)\b", re.I)  # a person asked for, not "which agency"
 _TYPED_SHARE = 0.9  # see _chosen; 0.8 put one golden answer out of the top 3
 _FUSION = (1.0, 1.0, 1.0)  # dense chunks, dense sentences, BM25
 _REPEAT = 0.7  # share of terms at which a best sentence repeats a better passage's (0.6-0.9 alike on golden)
@@ -378,6 +379,7 @@ class Retriever:
         dated = terms(_when(article.date))  # "in February" chooses the article dated February, not a sentence
         titled = [w for w in asked if w in people.titles]  # "the mayor" in an article naming Mayor Joe Ganim
         identity = IDENTITY.match(question) if kind == "person" else None  # "Who is the mayor?"
+        who = kind == "person" and not identity and _WHO_ASKED.search(question)
         introduced = question_words(identity.group(1)) if identity else ()
         quoted = set()
         if kind == "quote":  # "What did the judge say" -> Clark's words; "what did he say" after Gomes spoke -> his
@@ -405,6 +407,8 @@ class Retriever:
                 match = float(people.introduces(sentence, introduced))
             if titled_as and not match:
                 match = float(people.introduces(sentence, titled_as))
+            if who and not match:  # "Ganim claims he has won" names him, by surname
+                match = float(bool(people.named(sentence) - set(asked)))
             if match and quoted:  # a quotation is what the asked person said only if it is theirs
                 earlier = _slice(chunk, *chunk.sentences[position - 2]) if position > 1 else (
                     self._sentence_before(n) if position else "")

@@ -51,6 +51,12 @@ def test_the_speaker_is_named_outside_the_quotation_or_in_the_sentence_before():
         "lawyer", "bill", "bloss"}
 
 
+def test_the_articles_people_a_sentence_names_by_any_one_of_their_names():
+    people = People.of(ARTICLE)
+    assert people.named("Later, Clark said nothing more.") == {"clark"}
+    assert people.named("He said nothing more.") == set()
+
+
 def test_a_sentence_naming_a_title_holder_holds_the_title():
     people = People.of(ARTICLE)
     assert people.titles_named(["what", "did", "the", "challenger", "want"], ["gomes", "sued"]) == ["challenger"]

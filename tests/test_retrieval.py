@@ -130,6 +130,15 @@ def test_what_a_person_is_reported_to_have_said_is_what_they_said(fake_archive):
     assert all(e.type_match == 0.0 for e in found if "does not have jurisdiction" in e.passage.highlight)
 
 
+def test_who_is_answered_by_a_sentence_naming_someone_by_surname_alone(fake_archive):
+    def matches(question, sentence):
+        return [e.type_match for e in fake_archive.evidence(question, k=26) if e.passage.highlight == sentence]
+    assert matches("Who won the February election?", "And as of Tuesday, Ganim claims he has also won two "
+                   "mayoral elections.") == [1.0]
+    assert matches("Did Ganim win the February election?", "And as of Tuesday, Ganim claims he has also won two "
+                   "mayoral elections.") == [0.0]  # not a "who" question
+
+
 def test_a_number_asked_for_according_to_someone_is_one_they_gave(fake_archive):
     def matches(question):
         found = fake_archive.evidence(question, k=10)
