@@ -12,6 +12,7 @@ from chatbot.scoring import IDENTITY, coverage, kind_words, named_noun, names, q
     ("What is the message?", "other"),
     ("How long could the probe take?", "duration"),
     ("How many votes did he win by?", "number"),
+    ("What phone number can people call to report fraud?", "number"),  # a number asked for, not what one called
     ("When did Thomas hold her briefing?", "date"),
     ("On what exact date was the do-over held?", "date"),
     ("Who nominated him?", "person"),
