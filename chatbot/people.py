@@ -12,6 +12,8 @@ judge say ...?"). Rule-based readings, cheap enough to run on an article at quer
   the ..."; "He went on to say ..." -> whoever the sentence before has speaking);
 - `People.named(sentence)`: the article's people a sentence names, by surname too ("Ganim claims he
   has won" answers "Who won?", which a sentence naming nobody but "He" does not);
+- `People.last_named(text)`: whom a text names last, by name or title, which is whom a "he" or
+  "she" opening the next sentence is;
 - `People.introduces(sentence, words)`: whether a sentence gives a title with a name, which is how
   "Who is the judge?" and "Who is Rowena White?" are answered;
 - `People.titles_named(words, sentence_words)`: the question's titles whose holder a sentence names;
@@ -146,6 +148,20 @@ class People:
         Example: "Ganim claims he has also won." -> {"ganim"}; "He won." -> set().
         """
         return {w.lower() for w in _CAPITALISED.findall(sentence)} & self.persons
+
+    def last_named(self, text: str) -> set[str]:
+        """Whom the text names last, by a name or a title: whom a "he" or "she" opening the next sentence is.
+
+        Example: "The Secretary of the State cites bad actors." -> {"stephanie", "thomas"};
+        "Clark ruled after Gomes sued." -> {"gomes"}; "It rained." -> set().
+        """
+        for word in reversed(re.findall(r"[A-Za-z]+", text)):
+            lower = word.lower()
+            if word[0].isupper() and lower in self.persons:
+                return {lower}
+            if lower in self.titles:
+                return set(self.titles[lower])
+        return set()
 
     def attributed(self, sentence: str, before: str = "", earlier: str = "") -> set[str]:
         """Whom the sentence's quotation is attributed to, by name and by title; `before` answers "he said",

@@ -67,6 +67,7 @@ _ANSWERED = 0.9
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December")
 _ACCORDING = re.compile(r"\baccording to ([^,?]+)", re.I)
+_PRONOUN_SUBJECT = re.compile(r"\W*(he|she)\b", re.I)
 _WHO_ASKED = re.compile(r"\b(who|whom|whose)\b", re.I)  # a person asked for, not "which agency"
 _TYPED_SHARE = 0.9  # see _chosen; 0.8 put one golden answer out of the top 3
 _FUSION = (1.0, 1.0, 1.0)  # dense chunks, dense sentences, BM25
@@ -399,6 +400,8 @@ class Retriever:
             before = _slice(chunk, *chunk.sentences[position - 1]) if position else ""
             context = f"{article.title} {before}"
             held = [stem(w) for w in people.titles_named(titled, words(sentence))] if titled else []
+            if _PRONOUN_SUBJECT.match(sentence):  # "She's asking local leaders ..." after "The Secretary ... cites"
+                held += [stem(w) for w in people.last_named(before or self._sentence_before(n))]
             cover = coverage(weights, sentence, context, idf, whole, held + dated)
             match = type_match(kind, sentence, question)
             if match and years and kind in STRICT_TYPES and not years & set(YEAR.findall(f"{dated_on} {sentence}")):

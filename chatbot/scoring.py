@@ -426,7 +426,8 @@ def coverage(query: dict[str, float], sentence: str, context: str, idf, passage:
         idf: a function term -> inverse document frequency.
         passage: the whole passage with its title (for the earlier turns' terms).
         held: terms the sentence holds by reference: a title whose holder it names ("mayor" for
-            "Ganim won." in an article about Mayor Joe Ganim), its article's month and year.
+            "Ganim won." in an article about Mayor Joe Ganim), the name of whom its opening "he" or
+            "she" is, its article's month and year.
 
     Returns:
         A number in [0, 1]. Example: query {"judge": 1, "nominat": 1}, sentence "Clark was nominated

@@ -57,6 +57,13 @@ def test_the_articles_people_a_sentence_names_by_any_one_of_their_names():
     assert people.named("He said nothing more.") == set()
 
 
+def test_whom_a_text_names_last_by_name_or_by_title_is_whom_a_following_he_or_she_is():
+    people = People.of(ARTICLE)
+    assert people.last_named("The videos don’t lie, said the judge.") == {"william", "clark"}
+    assert people.last_named("Clark ruled after Gomes sued.") == {"gomes"}
+    assert people.last_named("It rained in Bridgeport.") == set()
+
+
 def test_a_sentence_naming_a_title_holder_holds_the_title():
     people = People.of(ARTICLE)
     assert people.titles_named(["what", "did", "the", "challenger", "want"], ["gomes", "sued"]) == ["challenger"]

@@ -139,6 +139,14 @@ def test_who_is_answered_by_a_sentence_naming_someone_by_surname_alone(fake_arch
                    "mayoral elections.") == [0.0]  # not a "who" question
 
 
+def test_he_or_she_opening_a_sentence_is_whom_the_sentence_before_names(fake_archive):
+    def covered(question):
+        return [e.coverage for e in fake_archive.evidence(question, k=26) if e.passage.highlight.startswith("She's asking")]
+    # "She's asking local leaders ..." follows "The Secretary of the State cites ...": Thomas is asking
+    thomas, she = covered("What did Thomas ask local leaders to do?"), covered("What did she ask local leaders to do?")
+    assert len(thomas) == len(she) == 1 and thomas[0] > she[0]  # naming her adds a term the sentence holds
+
+
 def test_a_number_asked_for_according_to_someone_is_one_they_gave(fake_archive):
     def matches(question):
         found = fake_archive.evidence(question, k=10)
