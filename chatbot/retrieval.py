@@ -68,6 +68,7 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
            "November", "December")
 _ACCORDING = re.compile(r"\baccording to ([^,?]+)", re.I)
 _PRONOUN_SUBJECT = re.compile(r"\W*(he|she)\b", re.I)
+_QUOTATION = re.compile(r'[“”"]')
 _WHO_ASKED = re.compile(r"\b(who|whom|whose)\b", re.I)  # a person asked for, not "which agency"
 _TYPED_SHARE = 0.9  # see _chosen; 0.8 put one golden answer out of the top 3
 _FUSION = (1.0, 1.0, 1.0)  # dense chunks, dense sentences, BM25
@@ -410,8 +411,9 @@ class Retriever:
                 match = float(people.introduces(sentence, introduced))
             if titled_as and not match:
                 match = float(people.introduces(sentence, titled_as))
-            if who and not match:  # "Ganim claims he has won" names him, by surname
-                match = float(bool(people.named(sentence) - set(asked)))
+            if who and not match:  # "Ganim claims he has won" names him, by surname; '"...," Ganim said' does not
+                speaking = people.attributed(sentence) if _QUOTATION.search(sentence) else set()
+                match = float(bool(people.named(sentence) - speaking - set(asked)))
             if match and quoted:  # a quotation is what the asked person said only if it is theirs
                 earlier = _slice(chunk, *chunk.sentences[position - 2]) if position > 1 else (
                     self._sentence_before(n) if position else "")
