@@ -70,7 +70,7 @@ Cedar Pine Spring Union Prospect Summer Winter Highland Mill Bank Court""".split
 
 BEATS: dict[str, dict] = {
     "budget": {
-        "roles": ["City Council President", "Finance Director", "council member", "the mayor's chief of staff",
+        "roles": ["City Council President", "Finance Director", "council member", "mayor's chief of staff",
                   "budget analyst", "Board of Finance chair", "town manager", "First Selectman"],
         "lead": [
             "The {town} City Council approved a {money} budget on {day} after a {hours}-hour debate over property taxes.",
