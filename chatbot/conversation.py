@@ -5,9 +5,12 @@ History is the list of the user's earlier questions, oldest first; Gradio-style 
 user's turns are kept. A follow-up ("Who nominated him?", "What about Gomes?", "and when?") is searched
 with the terms of the previous question and of the names in its answer added at a lower weight, so
 the current question still decides what is asked while the earlier turn says what it is about.
+A role the question describes rather than names ("the state's top election official", "a wire
+service") is searched as the title news copy gives it (`ROLE_TITLES`: "Secretary of State",
+"Associated Press").
 
-What it leaves out: coreference resolution proper (no model for it here); what is added is context,
-not a rewritten question.
+What it leaves out: coreference resolution proper (no model for it here): what a follow-up gets is
+context, not a rewritten question; and synonyms in general: the role titles are a short fixed list.
 """
 
 from __future__ import annotations
@@ -18,12 +21,25 @@ from dataclasses import dataclass, field
 from .errors import ChatbotError
 from .lexical import terms
 
-__all__ = ["Query", "normalize_history", "clean_question", "is_followup", "build_query", "CONTEXT_WEIGHT"]
+__all__ = ["Query", "normalize_history", "clean_question", "is_followup", "build_query", "CONTEXT_WEIGHT",
+           "ROLE_TITLES"]
 
 CONTEXT_WEIGHT = 0.4
 _PRONOUNS = re.compile(r"\b(he|him|his|she|her|hers|they|them|their|it|its|that|this|those|these|there|then|"
                        r"the other|the same|former|latter)\b", re.I)
 _OPENERS = re.compile(r"^\s*(and|but|so|also|what about|how about|what else|and what|or)\b", re.I)
+# How questions describe a role that news copy names by its title, searched as the title: knowledge of
+# US public life the one small embedding model lacks ("the state's top election official" is its
+# Secretary of State; a wire service is the AP or Reuters). General to US news, not to these articles.
+ROLE_TITLES = tuple((re.compile(pattern, re.I), title) for pattern, title in (
+    (r"\b(top|chief|head)\s+(state\s+)?elections?\s+(official|officer|administrator|authority)\b", "Secretary of State"),
+    (r"\b(wire service|news agency|newswire)\b", "Associated Press"),
+    (r"\blaw enforcement(\s+(agency|agencies|officials?|officers?|authorities))?\b", "police"),
+    (r"\btop\s+(state\s+|federal\s+|county\s+)?prosecutor\b", "attorney general"),
+    (r"\btop cop\b", "police chief"),
+    (r"\b(city|town)['’]s\s+(top|chief)\s+executive\b", "mayor"),
+    (r"\bhigh court\b", "Supreme Court"),
+))
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _TAG = re.compile(r"</?[a-zA-Z][^<>]{0,300}>")
 
@@ -114,13 +130,18 @@ def build_query(question: str, context: list[str] | None = None, *, names: list[
         The query. Example: "Who nominated him?" after "Which judge threw out the primary?" (answered
         by a sentence naming Judge William Clark) is embedded as "Who nominated him? (William Clark)"
         and searched with "nominat" at weight 1 and "judge", "threw", "primary", "clark" at 0.4.
+        "Who is the state's top election official?" is searched as "Who is the state's Secretary of State?".
     """
-    weights = {t: 1.0 for t in terms(question)}
+    searched = question
+    for pattern, title in ROLE_TITLES:
+        searched = pattern.sub(title, searched)
+    weights = {t: 1.0 for t in terms(searched)}
+    embedded = searched
     if not (context or names) or not is_followup(question):
-        return Query(question, question, weights)
+        return Query(question, embedded, weights)
     for text in [*(context or []), *(names or [])]:
         for term in terms(text):
             weights.setdefault(term, CONTEXT_WEIGHT)
     hint = " ".join(names) if names else " ".join(context or [])
-    return Query(question, f"{question} ({hint})", weights, followup=True, answered=frozenset(answered),
+    return Query(question, f"{embedded} ({hint})", weights, followup=True, answered=frozenset(answered),
                  names=tuple(names or ()))

@@ -5,7 +5,7 @@ import pytest
 from chatbot.archive import _people_named
 from chatbot.conversation import build_query, clean_question, is_followup, normalize_history
 from chatbot.errors import ChatbotError
-from chatbot.lexical import stem
+from chatbot.lexical import stem, terms
 
 
 @pytest.mark.parametrize("bad", ["", "   \n\t", "\x00\x07", None, 42])
@@ -53,3 +53,23 @@ def test_the_people_a_sentence_names_include_those_named_by_surname_only():
     assert _people_named(sentence, {"john", "gomes"}) == ["John Gomes"]  # "Ganim" alone is no one known
     assert _people_named("In Connecticut, Superior Court Judge William Clark ruled.", set()) == [
         "Superior Court Judge William Clark"]
+
+
+@pytest.mark.parametrize("question, searched", [
+    ("Who is Connecticut's top state election official?", "Who is Connecticut's Secretary of State?"),
+    ("How fast does the state's chief elections officer want it settled?",
+     "How fast does the state's Secretary of State want it settled?"),
+    ("Which wire service quoted him?", "Which Associated Press quoted him?"),
+    ("Which law enforcement agency is investigating?", "Which police is investigating?"),
+    ("Who won the election?", "Who won the election?"),
+])
+def test_a_role_described_is_searched_as_the_title_news_copy_gives_it(question, searched):
+    query = build_query(question)
+    assert query.question == question  # shown and typed as asked
+    assert query.text == searched and set(query.weights) == set(terms(searched))
+
+
+def test_a_role_described_in_a_followup_is_searched_as_its_title_with_the_earlier_turn():
+    query = build_query("what did their top election official say?", ["Who won in Connecticut?"])
+    assert query.text == "what did their Secretary of State say? (Who won in Connecticut?)"
+    assert query.weights["secretary"] == 1.0 and query.weights["connecticut"] < 1.0
