@@ -11,6 +11,8 @@ from chatbot.scoring import IDENTITY, coverage, kind_words, named_noun, names, q
     ("What is Joe Ganim's age?", "age"),
     ("What is the message?", "other"),
     ("How long could the probe take?", "duration"),
+    ("Over what span of time did voters turn out, according to Ganim?", "duration"),  # not a quotation
+    ("How much time did the count take?", "duration"),
     ("How many votes did he win by?", "number"),
     ("What phone number can people call to report fraud?", "number"),  # a number asked for, not what one called
     ("When did Thomas hold her briefing?", "date"),
