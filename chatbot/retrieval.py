@@ -180,6 +180,7 @@ class Retriever:
         self.by_sentence: dict[str, list[int]] = {}
         self.by_doc: dict[str, list[int]] = {}
         self._people: dict[str, People] = {}
+        self._holding: dict[str, frozenset[str]] = {}
         for n, chunk in enumerate(chunks):
             self.by_doc.setdefault(chunk.doc_id, []).append(n)
             for start, end in chunk.sentences:
@@ -384,9 +385,12 @@ class Retriever:
         who = kind == "person" and not identity and _WHO_ASKED.search(question)
         introduced = question_words(identity.group(1)) if identity else ()
         quoted = set()
+        elsewhere = False  # "What did Ned Lamont say?": an article that never names him quotes none of his words
         if kind == "quote":  # "What did the judge say" -> Clark's words; "what did he say" after Gomes spoke -> his
             he_said = len(referred) == 1 and _HE_SAID_ASKED.search(question)
             quoted = people.meant(question_words(" ".join(referred)) if he_said else asked)
+            elsewhere = not quoted and not he_said and any(
+                chunk.doc_id not in self._articles_with(term) for term in self._names_asked(question))
         according = _ACCORDING.search(question) if kind != "quote" else None
         source = people.meant(question_words(according.group(1))) if according else set()
         # "What is the name of Bridgeport's incumbent mayor?" is "Who is the incumbent mayor?" (places aside)
@@ -426,6 +430,8 @@ class Retriever:
                 match = float(bool(people.reported(sentence, earlier) & quoted))
             if match and source:  # "How many more voters came out, according to Ganim?": by Ganim's account
                 match = float(bool(people.said_by(sentence, before) & source))
+            if elsewhere:
+                match = 0.0
             score = sentence_score(dense, cover, match)
             if (chunk.doc_id, start, end) in answered:
                 score *= _ANSWERED
@@ -434,6 +440,20 @@ class Retriever:
         passage = Passage(chunk.text, score, chunk.doc_id, article.title, article.date, chunk.start, chunk.end,
                           start, end, chunk.id)
         return Evidence(passage, dense, cover, match, score)
+
+    def _names_asked(self, question: str) -> list[str]:
+        """The stems of the names a question asks about: its capitalised words after the first that the
+        articles write capitalised ("What did Ned Lamont say?" -> ["ned", "lamont"])."""
+        return [t for w in re.findall(r"(?<=\s)[A-Z][\w'’]*", question)
+                if (t := stem(_POSSESSIVE.sub("", w.lower()))) and self._is_name(t)]
+
+    def _articles_with(self, term: str) -> frozenset[str]:
+        """The articles whose chunks hold a term (read from the lexical index once per term)."""
+        if term not in self._holding:
+            if len(self._holding) > 10_000:
+                self._holding.clear()
+            self._holding[term] = frozenset(self.chunks[n].doc_id for n, _ in self.bm25.postings.get(term, ()))
+        return self._holding[term]
 
     def people(self, doc_id: str, asked=()) -> People:
         """Who is who in an article (read at its first use, then kept until `refresh`).

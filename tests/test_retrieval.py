@@ -147,6 +147,15 @@ def test_he_or_she_opening_a_sentence_is_whom_the_sentence_before_names(fake_arc
     assert len(thomas) == len(she) == 1 and thomas[0] > she[0]  # naming her adds a term the sentence holds
 
 
+def test_an_article_that_never_names_whom_a_question_quotes_holds_none_of_their_words(fake_archive):
+    # Ned Lamont is named in one seed article only (he nominated the judge), and quoted in none
+    found = fake_archive.evidence("What did Ned Lamont say about the ruling?", k=26)
+    lamont = {e.passage.doc_id for e in found if "Lamont" in fake_archive.article_text(e.passage.doc_id)}
+    assert len(lamont) == 1 and len({e.passage.doc_id for e in found}) > 1
+    assert all(not e.type_match for e in found if e.passage.doc_id not in lamont)
+    assert any(e.type_match for e in fake_archive.evidence("What did Gomes say about the ruling?", k=26))
+
+
 def test_a_number_asked_for_according_to_someone_is_one_they_gave(fake_archive):
     def matches(question):
         found = fake_archive.evidence(question, k=10)
