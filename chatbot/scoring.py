@@ -14,7 +14,9 @@ Three kinds of evidence, each explainable on its own:
   "what penalty / has anyone been charged" a penalty or charge, "what is the name of the woman" a
   name given beside the noun asked about ("employee Jane Doe"), "where" a place the question does not
   already name ("outside the government center", "at his watch party", not "in Bridgeport" for
-  "Where did the Bridgeport police chief speak?"). All but person, quote and reason are strict
+  "Where did the Bridgeport police chief speak?"), "what would happen if" a condition ("If Gomes
+  wins, he would ..."), "why" a reason (a causal connective). All but person, quote, condition and
+  reason are strict
   (`STRICT_TYPES`): an answer without one cannot be right. "How many votes" wants a number followed
   by "votes" within four words, not any number, and not a margin ("won by 251 votes") unless the
   margin is asked; "how many more" a number of more ("1,000 more voters") or a margin; "what was
@@ -73,7 +75,7 @@ STRICT_TYPES = frozenset({"date", "number", "age", "duration", "party", "occupat
                           "penalty", "name", "place"})
 # The kinds a sentence must give to answer: the strict ones, and someone's words for "What did X say?"
 # (a question of another kind may take any sentence that answers it).
-ANSWER_KINDS = STRICT_TYPES | {"quote"}
+ANSWER_KINDS = STRICT_TYPES | {"quote", "condition"}
 # The words a party, job, schooling, family or penalty is said with. The first four must be said of
 # the person the question names, if it names one ("Republican David Herz", "Gomes, a former
 # teacher"): an article names many people, and another's party is not theirs.
@@ -159,6 +161,7 @@ _KINDS = (  # checked in this order when two start at the same word
     ("number", re.compile(r"\bhow (many|much)\b|\bwhat ([\w-]+ )?(number|percentage|margin)\b|\bby how\b"
                           r"|\bwhat (was|is|were) [\w'’ ]{0,30}\bmargin\b"
                           r"|\bwhat (was|were|is|are) the (\w+ ){0,2}(totals?|tall(y|ies)|counts?)\b")),
+    ("condition", re.compile(r"\bwhat\b[\w\s'’]*\bhappen\w*\b[\w\s'’,-]*\b(if|unless|should)\b|\bwhat if\b")),
     ("person", re.compile(r"\b(who|whom|whose)\b"
                           r"|\bwhich (judge|person|candidate|lawyer|attorney|official|man|woman)\b"
                           r"|\b(which|what)\s+((?!(?:is|was|are|were|has|have|had|did|does|do|will|would|could|can|"
@@ -177,7 +180,8 @@ _SOURCE = re.compile(r"\W*according to [^,?]{1,60},\s*")
 
 
 def question_type(question: str) -> str:
-    """The kind of answer a question wants: date, age, duration, number, person, quote, place, reason, or other.
+    """The kind of answer a question wants: date, age, duration, number, person, quote, place, condition,
+    reason, one of the other `STRICT_TYPES`, or other.
 
     The question's first wh-phrase decides: "What did Ganim declare when he won?" wants what he
     declared (a quote), not a date; "Why did the judge say who won?" wants a reason.
@@ -273,6 +277,8 @@ def type_match(kind: str, sentence: str, question: str) -> float:
         return 1.0 if _names_the(sentence, question) else 0.0
     if kind == "place":
         return 1.0 if _new_place(sentence, question) else 0.0
+    if kind == "condition":  # "What would happen if Gomes won?": "If Gomes wins, he would withdraw the complaint."
+        return 1.0 if re.search(r"\b(if|unless|in the event|otherwise)\b", sentence, re.I) else 0.0
     if kind == "reason":
         return 1.0 if _REASON.search(sentence) and not _REASON_BEFORE.match(sentence) else 0.0
     return 0.0

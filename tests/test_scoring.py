@@ -19,6 +19,8 @@ from chatbot.scoring import IDENTITY, coverage, kind_words, named_noun, names, q
     ("On what exact date was the do-over held?", "date"),
     ("Who nominated him?", "person"),
     ("Why couldn't the judge stop the election?", "reason"),
+    ("What would happen to the lawsuit if the challenger came out on top?", "condition"),
+    ("What happened to the ballots?", "other"),
     ("What did Gomes say?", "quote"),
     ("How did Judge Clark describe the results?", "quote"),
     ("Who said the videos don't lie?", "person"),
@@ -66,6 +68,8 @@ def test_question_type(question, kind):
     ("number", "Ganim won the primary.", False),
     ("quote", "“Conceding, no,” Gomes said.", True),
     ("quote", "Gomes spoke moments later to his supporters.", False),
+    ("condition", "If Gomes wins, he would withdraw the complaint.", True),
+    ("condition", "Gomes spoke moments later to his supporters.", False),
 ])
 def test_type_match(kind, sentence, holds):
     assert type_match(kind, sentence, "question?") == (1.0 if holds else 0.0)
