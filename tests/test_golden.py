@@ -25,8 +25,8 @@ def test_the_golden_file_is_well_formed_and_big_enough():
 
 
 @pytest.mark.parametrize("path, floors", [
-    (GOLDEN, {"hit@k": 0.87, "mrr": 0.80, "accuracy": 0.68, "refusal_recall": 0.90, "false_refusals": 0.10}),
-    (HELDOUT, {"hit@k": 0.90, "mrr": 0.84, "accuracy": 0.88, "refusal_recall": 0.90, "false_refusals": 0.10}),
+    (GOLDEN, {"hit@k": 0.90, "mrr": 0.85, "accuracy": 0.76, "refusal_recall": 0.90, "false_refusals": 0.10}),
+    (HELDOUT, {"hit@k": 0.92, "mrr": 0.88, "accuracy": 0.90, "refusal_recall": 0.90, "false_refusals": 0.10}),
     (INDEPENDENT, {"hit@k": 0.90, "mrr": 0.85, "accuracy": 0.82, "refusal_recall": 0.86, "false_refusals": 0.09}),
 ])
 def test_scores_stay_above_their_floors(real_archive, path, floors, tmp_path):
