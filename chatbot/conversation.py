@@ -30,9 +30,11 @@ _PRONOUNS = re.compile(r"\b(he|him|his|she|her|hers|they|them|their|it|its|that|
 _OPENERS = re.compile(r"^\s*(and|but|so|also|what about|how about|what else|and what|or)\b", re.I)
 # How questions describe a role that news copy names by its title, searched as the title: knowledge of
 # US public life the one small embedding model lacks ("the state's top election official" is its
-# Secretary of State; a wire service is the AP or Reuters). General to US news, not to these articles.
+# Secretary of State). General to US news, not to these articles. One title each: a "wire service" is
+# searched as the Associated Press, the largest, so a Reuters story is not found this way.
 ROLE_TITLES = tuple((re.compile(pattern, re.I), title) for pattern, title in (
-    (r"\b(top|chief|head)\s+(state\s+)?elections?\s+(official|officer|administrator|authority)\b", "Secretary of State"),
+    (r"\b(top|chief|head)\s+(state\s+)?elections?\s+(official|officer|administrator|authority)\b",
+     "Secretary of State"),
     (r"\b(wire service|news agency|newswire)\b", "Associated Press"),
     (r"\blaw enforcement(\s+(agency|agencies|officials?|officers?|authorities))?\b", "police"),
     (r"\btop\s+(state\s+|federal\s+|county\s+)?prosecutor\b", "attorney general"),

@@ -16,15 +16,14 @@ Three kinds of evidence, each explainable on its own:
   already name ("outside the government center", "at his watch party", not "in Bridgeport" for
   "Where did the Bridgeport police chief speak?"), "what would happen if" a condition ("If Gomes
   wins, he would ..."), "why" a reason (a causal connective). All but person, quote, condition and
-  reason are strict
-  (`STRICT_TYPES`): an answer without one cannot be right. "How many votes" wants a number followed
-  by "votes" within four words, not any number, and not a margin ("won by 251 votes") unless the
-  margin is asked; "how many more" a number of more ("1,000 more voters") or a margin; "what was
-  his margin of victory" wants a margin ("by 251", "251 votes"); "what percentage" a share ("12%");
-  "how much did it cost" wants an amount of money; "what year" a year, "what time" a time of day,
-  "what date" a day of the calendar or week (not "today"). "Who is the mayor?" (`IDENTITY`) wants
-  the sentence that gives the title with the name, which the retrieval reads with the article's
-  people (`people.py`).
+  reason are strict (`STRICT_TYPES`): an answer without one cannot be right. "How many votes" wants
+  a number followed by "votes" within four words, not any number, and not a margin ("won by 251
+  votes") unless the margin is asked; "how many more" a number of more ("1,000 more voters") or a
+  margin; "what was his margin of victory" wants a margin ("by 251", "251 votes"); "what percentage"
+  a share ("12%"); "how much did it cost" wants an amount of money; "what year" a year, "what time" a
+  time of day, "what date" a day of the calendar or week (not "today"). "Who is the mayor?"
+  (`IDENTITY`) wants the sentence that gives the title with the name, which the retrieval reads with
+  the article's people (`people.py`).
 
 What it leaves out: retrieval (which sentences to score) and the final wording (`answer.py`).
 """
