@@ -69,6 +69,7 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
 _ACCORDING = re.compile(r"\baccording to ([^,?]+)", re.I)
 _PRONOUN_SUBJECT = re.compile(r"\W*(he|she)\b", re.I)
 _QUOTATION = re.compile(r'[“”"]')
+_ROLE_ASKED = re.compile(r"\b(role|position|title)\b", re.I)
 _WHO_ASKED = re.compile(r"\b(who|whom|whose)\b", re.I)  # a person asked for, not "which agency"
 _TYPED_SHARE = 0.9  # see _chosen; 0.8 put one golden answer out of the top 3
 _FUSION = (1.0, 1.0, 1.0)  # dense chunks, dense sentences, BM25
@@ -383,6 +384,10 @@ class Retriever:
         titled = [w for w in asked if w in people.titles]  # "the mayor" in an article naming Mayor Joe Ganim
         identity = IDENTITY.match(question) if kind == "person" else None  # "Who is the mayor?"
         who = kind == "person" and not identity and _WHO_ASKED.search(question)
+        # "What is Rowena White's role?" is answered by the title an article gives her (not by "candidate"
+        # for "What does Lamond Daniels do for a living?")
+        role_of = [w for w in asked if w in people.persons] if kind == "occupation" and _ROLE_ASKED.search(
+            question) else []
         introduced = question_words(identity.group(1)) if identity else ()
         quoted = set()
         elsewhere = False  # "What did Ned Lamont say?": an article that never names him quotes none of his words
@@ -415,6 +420,8 @@ class Retriever:
                 match = float(people.introduces(sentence, introduced))
             if titled_as and not match:
                 match = float(people.introduces(sentence, titled_as))
+            if role_of and not match:  # "What position does Thomas hold?": "Secretary of the State Stephanie
+                match = float(people.introduces(sentence, role_of))  # Thomas said", a title given with her name
             if who and not match:  # "Ganim claims he has won" names him, by surname; '"...," Ganim said' does not
                 speaking = people.attributed(sentence) if _QUOTATION.search(sentence) else set()
                 match = float(bool(people.named(sentence) - speaking - set(asked)))

@@ -10,7 +10,9 @@ Three kinds of evidence, each explainable on its own:
   not the outlet a sentence is attributed to: "according to The Associated Press"), "what did she
   say" a quotation (a sentence about the speaker that quotes nothing is not what she said),
   "what party / what job / which college / is she married" a party, job, education or family said of
-  the person asked about ("Republican David Herz" says nothing of the candidate named after him),
+  the person asked about ("Republican David Herz" says nothing of the candidate named after him; a
+  role, position or job title asked of someone may also be a title given with their name, which the
+  retrieval reads with the article's people),
   "what penalty / has anyone been charged" a penalty or charge, "what is the name of the woman" a
   name given beside the noun asked about ("employee Jane Doe"), "where" a place the question does not
   already name ("outside the government center", "at his watch party", not "in Bridgeport" for
@@ -141,8 +143,8 @@ _KINDS = (  # checked in this order when two start at the same word
     ("party", re.compile(r"\b(what|which)\s+(political\s+)?part(y|ies)\b(?![\w\s'’]*\b(watch|victory|celebrat|"
                          r"held|hold|host|threw|throw|attend|night)\b)|\bparty affiliation\b"
                          r"|\b(is|was|are|were)\b[\w\s'’.-]{1,40}\ban?\s+(registered\s+)?(democrat|republican)\b")),
-    ("occupation", re.compile(r"\b(what|which)\b[\w\s'’]*\b(job|jobs|occupation|profession|line of work|"
-                              r"for a living|career)\b")),
+    ("occupation", re.compile(r"\b(what|which)\b[\w\s'’]*\b(job title|job|jobs|occupation|profession|line of work|"
+                              r"for a living|career|role|position(?!\s+(on|about|regarding|towards?)\b))\b")),
     ("education", re.compile(r"\b(what|which|where|did|does|do|has|is|was)\b[\w\s'’]*\b(go|went|gone|attend\w*|"
                              r"graduat\w*|enroll\w*|stud(y|ied)|educated)\b[\w\s'’]{0,20}\b(college|university|"
                              r"school|academy)\b|\b(which|what) (college|university|school|law school)\b[\w\s'’]*"

@@ -156,6 +156,16 @@ def test_an_article_that_never_names_whom_a_question_quotes_holds_none_of_their_
     assert any(e.type_match for e in fake_archive.evidence("What did Gomes say about the ruling?", k=26))
 
 
+def test_a_role_asked_of_someone_is_the_title_an_article_gives_them_but_not_a_living(fake_archive):
+    def typed(question):
+        return [e.passage.highlight for e in fake_archive.evidence(question, k=26) if e.type_match]
+    assert any(h.startswith("Secretary of the State Stephanie Thomas") for h in typed(
+        "What position does Stephanie Thomas hold?"))
+    # "petitioning candidate Lamond Daniels" is his title on the ballot, not what he does for a living
+    assert not any("Lamond Daniels" in h for h in typed("What does Lamond Daniels do for a living?"))
+    assert any("Lamond Daniels" in h for h in typed("What is Lamond Daniels's role?"))
+
+
 def test_a_number_asked_for_according_to_someone_is_one_they_gave(fake_archive):
     def matches(question):
         found = fake_archive.evidence(question, k=10)

@@ -15,6 +15,9 @@ from chatbot.scoring import IDENTITY, coverage, kind_words, named_noun, names, q
     ("How much time did the count take?", "duration"),
     ("How many votes did he win by?", "number"),
     ("What phone number can people call to report fraud?", "number"),  # a number asked for, not what one called
+    ("What is Rowena White's role?", "occupation"),
+    ("What position does Stephanie Thomas hold?", "occupation"),
+    ("What is Gomes's position on the results?", "other"),  # a stance, not a job
     ("When did Thomas hold her briefing?", "date"),
     ("On what exact date was the do-over held?", "date"),
     ("Who nominated him?", "person"),
