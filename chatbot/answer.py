@@ -39,7 +39,7 @@ from .lexical import terms
 from .retrieval import Evidence, Passage
 from .scoring import ANSWER_KINDS, IDENTITY, STRICT_TYPES, kind_words, overlap, question_type
 
-__all__ = ["Citation", "Answer", "Thresholds", "compose", "refusal", "is_instruction", "quoted", "NOT_FOUND"]
+__all__ = ["Citation", "Answer", "Thresholds", "compose", "refusal", "is_instruction", "quoted", "lead", "NOT_FOUND"]
 
 NOT_FOUND = "I couldn't find that in the articles."
 _KIND_WORDS = {"date": "a date or time", "number": "a number", "age": "an age", "duration": "a length of time",
@@ -168,7 +168,7 @@ def _judge(question: str, evidence: list[Evidence], thresholds: Thresholds,
     if kind in STRICT_TYPES:
         # Judge the sentence the answer would quote (one giving a date for "when"), not a closer one giving
         # none: "When will the SEC release its findings?" is not answered by a September ruling.
-        best = _lead(question, evidence)
+        best = lead(question, evidence)
         # "job" in "What is Rowena White's job?" says what kind of answer is wanted: a sentence calling her
         # a director gives one without the word
         said_kind = kind_words(question)
@@ -212,9 +212,9 @@ def compose(question: str, evidence: list[Evidence], thresholds: Thresholds = Th
     if why:
         return Answer(question, NOT_FOUND, refused=True, suggestions=tuple(e.passage for e in evidence[:3]),
                       confidence=round(confidence, 4), reason=why)
-    lead = _lead(question, evidence)
-    citations = [Citation(1, lead.passage)]
-    lead_sentence = " ".join(lead.passage.highlight.split())  # one line, even across paragraphs
+    first = lead(question, evidence)
+    citations = [Citation(1, first.passage)]
+    lead_sentence = " ".join(first.passage.highlight.split())  # one line, even across paragraphs
     agree, differ = [], []
     for other in evidence:
         if other.passage.doc_id in {c.passage.doc_id for c in citations}:
@@ -232,7 +232,7 @@ def compose(question: str, evidence: list[Evidence], thresholds: Thresholds = Th
     return Answer(question, text, tuple(citations), confidence=round(confidence, 4), reason="answered")
 
 
-def _lead(question: str, evidence: list[Evidence]) -> Evidence:
+def lead(question: str, evidence: list[Evidence]) -> Evidence:
     """The evidence an answer quotes: the best-ranked of the first three, or of those giving the kind of
     answer asked for when one does.
 

@@ -13,7 +13,7 @@ import re
 import threading
 from dataclasses import dataclass
 
-from .answer import Answer, Thresholds, compose
+from .answer import Answer, Thresholds, compose, lead
 from .config import Settings
 from .conversation import Query, build_query, clean_question, is_followup, normalize_history
 from .embedding import Embedder, SentenceTransformerEmbedder
@@ -161,10 +161,10 @@ class Archive:
         answered = []
         for turn in turns:
             query = build_query(turn, context, names=found_names, answered=answered)
-            found = self.retriever.search(query, k=1)
+            found = self.retriever.search(query, k=3)
             context.append(turn)
-            if found:
-                passage = found[0].passage
+            if found:  # the sentence its answer quotes ("Who is the judge?": the one naming the judge)
+                passage = lead(turn, found).passage
                 answered.append((passage.doc_id, passage.highlight_start, passage.highlight_end))
                 people = self.retriever.people(passage.doc_id)
                 everyone = _people_named(passage.highlight, people.persons)

@@ -78,6 +78,13 @@ def test_he_is_the_person_the_earlier_question_asked_for_not_anyone_its_answer_n
     assert "2021" in archive.ask("what year was that?", history=turns).text
 
 
+def test_he_is_read_from_the_sentence_the_earlier_answer_quoted(archive):
+    # the best-ranked passage for the first names Gomes; the answer quotes the one naming Judge Clark
+    turns = ["Who is the judge in the case?"]
+    assert "Judge William Clark" in archive.ask(turns[0]).text
+    assert "Lamont" in archive.ask("who nominated him?", history=turns).text
+
+
 def test_after_who_won_he_is_the_first_person_the_answer_names_that_the_question_did_not(archive):
     # answered by "Ganim defeated challenger John Gomes by 251 votes ...": Ganim, named by surname only
     turns = ["Who won the fourth round of voting in Bridgeport?"]
