@@ -401,6 +401,9 @@ def _counted(question: str) -> frozenset[str]:
     return frozenset(stem(w) for w in words(" ".join(g for g in match.groups() if g)) if w not in STOPWORDS)
 
 
+_NOT_COUNTED_ACROSS = frozenset({"into", "in", "on", "at", "from", "to", "for", "by", "with", "after", "before"})
+
+
 def _counts(sentence: str, counted: set[str], window: int = 4, *, margins: bool = True) -> bool:
     """True when a number in `sentence` is followed within `window` words by one of the counted stems.
 
@@ -408,14 +411,20 @@ def _counts(sentence: str, counted: set[str], window: int = 4, *, margins: bool 
     since "How many votes did he get?" asks for a total that a margin does not give.
 
     Example: counted {"vote"}: "Ganim won by 251 votes." -> True (False without margins);
-    "the Sept. 12 primary" -> False.
+    "the Sept. 12 primary" -> False; counted {"ballot"}: "several drops into an absentee ballot box"
+    -> False (the count is of drops: a preposition ends what a number counts).
     """
     tokens = words(sentence)
     stems = [stem(t) for t in tokens]
     for position, token in enumerate(tokens):
         if not margins and position and tokens[position - 1] == "by":
             continue
-        if _NUMBER_WORD.match(token) and counted & set(stems[position + 1:position + 1 + window]):
+        if not _NUMBER_WORD.match(token):
+            continue
+        following = stems[position + 1:position + 1 + window]
+        # "several absentee ballots", "dozens of ballots"; not "several drops into an absentee ballot box"
+        following = list(itertools.takewhile(lambda t: t not in _NOT_COUNTED_ACROSS, following))
+        if counted & set(following):
             return True
     return False
 

@@ -113,6 +113,8 @@ def test_how_long_someone_has_done_something_is_a_time_said_of_them(question, se
     ("How many more votes did Ganim get than Gomes?", "Ganim won by 251 votes.", True),  # a margin is how many more
     ("How many primaries has he won?", "He has won two primaries and two elections.", True),
     ("Exactly how many absentee ballots were mishandled?", "Absentee ballots were mishandled on Sept. 12.", False),
+    ("How many absentee ballots were cast?", "She made several drops into an absentee ballot box.", False),  # drops
+    ("How many absentee ballots were cast?", "Dozens of absentee ballots were cast.", True),
     ("How much did the new election cost?", "The election cost the city $1.2 million.", True),
     ("How much did the new election cost?", "It was the fourth election in a year.", False),
     ("How much of the vote did he get?", "He got 52 percent.", True),  # "how much" without money: any number
