@@ -85,6 +85,7 @@ def test_reported_speech_is_said_by_whom_it_names_as_saying_it():
     assert people.reported("According to Bloss, it was fraud.") == {"bloss"}
     assert people.reported("Gomes spoke to reporters, saying the fight goes on.") == {"gomes"}
     assert people.reported("Gomes sued after the primary.") == set()  # no verb of saying
+    assert people.reported("The Gomes campaign said a woman is seen in the video.") == {"gomes"}  # speaks for him
     assert people.reported("“Clark said it,” he wrote.") == set()  # inside a quotation it is not reported
 
 
