@@ -138,12 +138,11 @@ def build_query(question: str, context: list[str] | None = None, *, names: list[
     for pattern, title in ROLE_TITLES:
         searched = pattern.sub(title, searched)
     weights = {t: 1.0 for t in terms(searched)}
-    embedded = searched
     if not (context or names) or not is_followup(question):
-        return Query(question, embedded, weights)
+        return Query(question, searched, weights)
     for text in [*(context or []), *(names or [])]:
         for term in terms(text):
             weights.setdefault(term, CONTEXT_WEIGHT)
     hint = " ".join(names) if names else " ".join(context or [])
-    return Query(question, f"{embedded} ({hint})", weights, followup=True, answered=frozenset(answered),
+    return Query(question, f"{searched} ({hint})", weights, followup=True, answered=frozenset(answered),
                  names=tuple(names or ()))

@@ -40,7 +40,8 @@ _TITLED = re.compile(r"(?:\b([a-z]+(?:er|or|ist|ant|ent|ian|ary|ive|ee|ey|ate|ju
                      r"((?:(?:[A-Z][a-z]{1,3}\.|[A-Z][a-z]+)(?: of the| of)? )*[A-Z][a-z]+ [A-Z][a-z]+)\b")
 # A name a statement is attributed to: "Clark said", "said lawyer Bill Bloss", "according to Thomas",
 # "The Gomes campaign said" (a campaign or office speaks for the person it is named after).
-_SAID = re.compile(r"\b([A-Z][a-z]+)(?:['’]s)?(?: campaign| camp| office)?,? (?:said|says|wrote|writes|told|added)\b|"
+_SAID = re.compile(r"\b([A-Z][a-z]+)(?:['’]s)?(?: campaign| camp| office)?,? "
+                   r"(?:said|says|wrote|writes|told|added)\b|"
                    r"\b(?:said|says|wrote|told|added|[Aa]ccording to) (?:[a-z]+ )?(?:[A-Z][a-z]+ )?([A-Z][a-z]+)\b")
 # Abbreviated titles, read as the word a question uses: "Gov. Ned Lamont" is the governor. Longer than
 # the lexical analyzer's list: read only inside a title run, "Dr." or "Gen." cannot be another word.

@@ -68,7 +68,6 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
            "November", "December")
 _ACCORDING = re.compile(r"\baccording to ([^,?]+)", re.I)
 _PRONOUN_SUBJECT = re.compile(r"\W*(he|she)\b", re.I)
-_QUOTATION = re.compile(r'[“”"]')
 _ROLE_ASKED = re.compile(r"\b(role|position|title)\b", re.I)
 _WHO_ASKED = re.compile(r"\b(who|whom|whose)\b", re.I)  # a person asked for, not "which agency"
 _TYPED_SHARE = 0.9  # see _chosen; 0.8 put one golden answer out of the top 3
@@ -401,6 +400,7 @@ class Retriever:
         # "What is the name of Bridgeport's incumbent mayor?" is "Who is the incumbent mayor?" (places aside)
         titled_as = [w for w in named_noun(question) if not self._is_name(stem(w))] if kind == "name" else []
         scored = []
+        opening = self._sentence_before(n)  # the sentence before the chunk's first, from the chunk before it
         for position, (start, end) in enumerate(chunk.sentences):
             dense = sims.get(sentence_id(chunk.doc_id, start, end), 0.0)
             if (joined := _through_colon(chunk, start, end)) != end:  # "the following statement:" is scored with it
@@ -408,10 +408,11 @@ class Retriever:
                 end = joined
             sentence = _slice(chunk, start, end)
             before = _slice(chunk, *chunk.sentences[position - 1]) if position else ""
+            previous = before if position else opening  # the sentence before this one, in this chunk or not
             context = f"{article.title} {before}"
             held = [stem(w) for w in people.titles_named(titled, words(sentence))] if titled else []
             if _PRONOUN_SUBJECT.match(sentence):  # "She's asking local leaders ..." after "The Secretary ... cites"
-                held += [stem(w) for w in people.last_named(before or self._sentence_before(n))]
+                held += [stem(w) for w in people.last_named(previous)]
             cover = coverage(weights, sentence, context, idf, whole, held + dated)
             match = type_match(kind, sentence, question)
             if match and years and kind in STRICT_TYPES and not years & set(YEAR.findall(f"{dated_on} {sentence}")):
@@ -423,17 +424,16 @@ class Retriever:
             if role_of and not match:  # "What position does Thomas hold?": "Secretary of the State Stephanie
                 match = float(people.introduces(sentence, role_of))  # Thomas said", a title given with her name
             if who and not match:  # "Ganim claims he has won" names him, by surname; '"...," Ganim said' does not
-                speaking = people.attributed(sentence) if _QUOTATION.search(sentence) else set()
+                speaking = people.attributed(sentence) if type_match("quote", sentence, question) else set()
                 match = float(bool(people.named(sentence) - speaking - set(asked)))
             if match and quoted:  # a quotation is what the asked person said only if it is theirs
-                earlier = _slice(chunk, *chunk.sentences[position - 2]) if position > 1 else (
-                    self._sentence_before(n) if position else "")
-                said_by = people.attributed(sentence, before or self._sentence_before(n), earlier)
+                earlier = (_slice(chunk, *chunk.sentences[position - 2]) if position > 1
+                           else opening if position else "")
+                said_by = people.attributed(sentence, previous, earlier)
                 if said_by and not said_by & quoted:
                     match = 0.0
             elif quoted:  # "Ganim said he is ...", "He went on to say ..." after Ganim spoke: his words too
-                earlier = _slice(chunk, chunk.sentences[max(position - 2, 0)][0], start) if position else (
-                    self._sentence_before(n))
+                earlier = _slice(chunk, chunk.sentences[max(position - 2, 0)][0], start) if position else opening
                 match = float(bool(people.reported(sentence, earlier) & quoted))
             if match and source:  # "How many more voters came out, according to Ganim?": by Ganim's account
                 match = float(bool(people.said_by(sentence, before) & source))

@@ -143,8 +143,9 @@ _KINDS = (  # checked in this order when two start at the same word
     ("party", re.compile(r"\b(what|which)\s+(political\s+)?part(y|ies)\b(?![\w\s'’]*\b(watch|victory|celebrat|"
                          r"held|hold|host|threw|throw|attend|night)\b)|\bparty affiliation\b"
                          r"|\b(is|was|are|were)\b[\w\s'’.-]{1,40}\ban?\s+(registered\s+)?(democrat|republican)\b")),
-    ("occupation", re.compile(r"\b(what|which)\b[\w\s'’]*\b(job title|job|jobs|occupation|profession|line of work|"
-                              r"for a living|career|role|position(?!\s+(on|about|regarding|towards?)\b))\b")),
+    ("occupation", re.compile(r"\b(what|which)\b[\w\s'’]*\b(job title|job|jobs|occupation|profession|"
+                              r"line of work|for a living|career|role|position(?!\s+(on|about|regarding|towards?)\b))"
+                              r"\b")),
     ("education", re.compile(r"\b(what|which|where|did|does|do|has|is|was)\b[\w\s'’]*\b(go|went|gone|attend\w*|"
                              r"graduat\w*|enroll\w*|stud(y|ied)|educated)\b[\w\s'’]{0,20}\b(college|university|"
                              r"school|academy)\b|\b(which|what) (college|university|school|law school)\b[\w\s'’]*"
