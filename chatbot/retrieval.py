@@ -83,6 +83,7 @@ _CALENDAR = frozenset({"today", "tomorrow", "tonight", "yesterday", "weekend", "
                        "saturday", "sunday", "next", "last", "this"})
 _INFORMAL = frozenset({"whats", "hows", "wheres", "whos", "whens", "whys", "thats", "theres", "gonna", "wanna", "gotta",
                        "u", "ur", "ya", "pls", "plz"})  # function words typed informally: never what is asked
+_NAME_WORDS = frozenset({"name", "names", "named", "called"})  # "judge name?": a name is given without the word
 _POSSESSIVE = re.compile(r"['’]s?$")
 # "What did he say after the judge ruled?": the speaker asked about is "he", whom the conversation names
 _HE_SAID_ASKED = re.compile(r"\b(did|does|do|has|had|will|would)\s+(he|she)\s+(\w+\s+)?(say|said|tell|told|claim|"
@@ -237,8 +238,9 @@ class Retriever:
 
     def unmentioned(self, question: str, *, followup: bool = False) -> tuple[str, ...]:
         """The question's words that no article contains, when each word of it that the articles do
-        contain is a name or says when ("this weekend"): it then asks something about a person or
-        place that the articles never say. A follow-up gets whom it is about from the earlier turn,
+        contain is a name, a title they give someone ("the mayor") or says when ("this weekend"): it
+        then asks something about a person or place that the articles never say ("name" asks for a
+        name, which is given without the word). A follow-up gets whom it is about from the earlier turn,
         so one all of whose words are unknown asks the same ("where did he grow up?").
 
         A word counts as contained in any of its forms ("sue" for "sued", "urge" for "urging") or
@@ -248,10 +250,14 @@ class Retriever:
         "What was the woman in the footage doing?" -> () ("woman" is not a name, so the articles may
         say it in other words).
         """
-        asked = [w for w in dict.fromkeys(words(question)) if w not in STOPWORDS | _INFORMAL and not w.isdigit()]
+        asked = [w for w in dict.fromkeys(words(question))
+                 if w not in STOPWORDS | _INFORMAL | _NAME_WORDS and not w.isdigit()]
         unknown = tuple(w for w in asked if not self._contains(stem(w)))
         known = [w for w in asked if w not in unknown]
-        if not unknown or not (known or followup) or not all(self._is_name(stem(w)) or w in _CALENDAR for w in known):
+        if not unknown or not (known or followup):
+            return ()
+        titles = self.title_holders()  # "the mayor" is whom an article calls Mayor Joe Ganim: named, too
+        if not all(self._is_name(stem(w)) or w in _CALENDAR or _POSSESSIVE.sub("", w) in titles for w in known):
             return ()
         return unknown
 

@@ -109,6 +109,9 @@ def test_a_question_whose_only_known_words_are_names_names_what_the_articles_nev
     assert unmentioned("What did Thomas urge?") == ()  # so is "urging"
     assert unmentioned("What was the woman in the footage doing?") == ()  # "woman" is no name
     assert unmentioned("What is the capital of France?") == ()  # nothing of it is known: another rule's job
+    # a title the articles give someone names them as well as their name does; "name" itself asks for one
+    assert unmentioned("What is the Bridgeport mayor's annual salary?") == ("annual", "salary")
+    assert unmentioned("judge name?") == ()
     # a follow-up is about whom the earlier turn named: none of its own words need be a name
     assert unmentioned("where did he grow up?", followup=True) == ("grow",)
     assert unmentioned("where did he grow up?") == ()
