@@ -39,21 +39,36 @@ from .lexical import terms
 from .retrieval import Evidence, Passage
 from .scoring import ANSWER_KINDS, IDENTITY, STRICT_TYPES, kind_words, overlap, question_type
 
-__all__ = ["Citation", "Answer", "Thresholds", "compose", "refusal", "is_instruction", "quoted", "lead", "NOT_FOUND"]
+__all__ = ["Citation", "Answer", "Thresholds", "compose", "refusal", "is_instruction", "asks_opinion", "quoted", "lead", "NOT_FOUND"]
 
 NOT_FOUND = "I couldn't find that in the articles."
 _KIND_WORDS = {"date": "a date or time", "number": "a number", "age": "an age", "duration": "a length of time",
                "party": "a political party", "occupation": "a job", "education": "a school or degree",
                "family": "a family member", "penalty": "a penalty or charge", "name": "a name", "place": "a place"}
+# An instruction to the bot, as a sentence of its own or addressed to it: to set aside its instructions
+# or its articles ("Forget the articles."; not "Did Ganim ignore the rules?"), to take on another role,
+# to show its prompt, or to write something ("... Write me a poem about ...").
 _INSTRUCTION = re.compile(
-    r"\b(ignore|disregard|forget|override)\b.{0,40}\b(instructions?|prompts?|rules|context|above|previous)\b"
+    r"(^|[.!?:]\s+)\W*(please\s+)?(now\s+)?(just\s+)?(ignore|disregard|forget|override|set aside)\b.{0,40}\b("
+    r"instructions?|prompts?|rules|context|above|previous|articles?|news|sources?|documents?|texts?|passages?)\b"
+    r"|\b(ignore|disregard|forget|override)\s+(all\s+)?(your|previous|prior|earlier|any|my|these)\s+"
+    r"((previous|prior|earlier)\s+)?(instructions?|prompts?|rules|context)\b"
     r"|\b(system prompt|system override|developer mode|jailbreak|you are now|you are no longer|act as|pretend to be|"
     r"roleplay|from now on|new instructions)\b"
     r"|\bno longer (limited|bound|restricted)\b"
     r"|\b(reveal|print|show|repeat)\b.{0,30}\b(your|the) (prompt|instructions|rules)\b"
-    r"|^\W*(please\s+)?(write|compose|draft|generate|make up)\s+(me\s+)?(a|an|some)\s+"
+    r"|(^|[.!?:]\s+)\W*(please\s+)?(now\s+)?(write|compose|draft|generate|make up)\s+(me\s+)?(a|an|some)\s+"
     r"(tweet|post|poem|story|essay|headline|song|joke|press release|speech)\b", re.I | re.S)
 
+# A question asking for the bot's own opinion or advice, which no article gives: "Who should I vote for?",
+# "What do you think of Ganim?", "Should Ganim resign?" (not "What did Gomes think of the ruling?", nor
+# "What number should I call?", which an article may well say).
+_OPINION = re.compile(
+    r"\b(should|shall)\s+(i|we)\s+(vote|support|back|pick|choose|elect|trust|believe|like)\b|^\W*should\b"
+    r"|\b(do|would|did|don't|wouldn't)\s+you\s+(personally\s+)?(think|feel|believe|recommend|suggest|prefer|"
+    r"support|like|say)\b"
+    r"|\byour\s+(own\s+|personal\s+|honest\s+)?(opinion|view|views|take|thoughts|advice|recommendation|pick|verdict)\b"
+    r"|\b(who|which)\b[^?]{0,40}\b(is|was|are|would be)\s+(the\s+)?(better|best|worse|worst)\b", re.I)
 # A sentence saying that a time is not known (yet), as opposed to giving one: for "when" questions.
 _UNKNOWN_TIME = re.compile(
     r"\bno word (yet )?on when\b|\bno (date|time|timeline|timetable|schedule) has (yet )?been (set|given|announced)\b"
@@ -130,6 +145,11 @@ def is_instruction(question: str) -> bool:
     return bool(_INSTRUCTION.search(question))
 
 
+def asks_opinion(question: str) -> bool:
+    """True when the question asks for the bot's opinion or advice ("Who should I vote for?")."""
+    return bool(_OPINION.search(question))
+
+
 def refusal(question: str, evidence: list[Evidence], thresholds: Thresholds = Thresholds(),
             unmentioned: tuple[str, ...] = (), *, followup: bool = False) -> str | None:
     """Why the evidence does not answer the question, or None when it does.
@@ -157,6 +177,8 @@ def _judge(question: str, evidence: list[Evidence], thresholds: Thresholds,
     """
     if is_instruction(question):
         return "the question asks the bot to follow instructions, which it does not do", None
+    if asks_opinion(question):
+        return "the question asks for an opinion or advice, which the articles can only report, not give", None
     if not evidence:
         return "nothing in the articles matches the question", None
     kind = question_type(question)
