@@ -85,9 +85,12 @@ _INFORMAL = frozenset({"whats", "hows", "wheres", "whos", "whens", "whys", "that
                        "u", "ur", "ya", "pls", "plz"})  # function words typed informally: never what is asked
 _NAME_WORDS = frozenset({"name", "names", "named", "called"})  # "judge name?": a name is given without the word
 _POSSESSIVE = re.compile(r"['’]s?$")
-# "What did he say after the judge ruled?": the speaker asked about is "he", whom the conversation names
-_HE_SAID_ASKED = re.compile(r"\b(did|does|do|has|had|will|would)\s+(he|she)\s+(\w+\s+)?(say|said|tell|told|claim|"
-                           r"declare|announce|write|describe|call|promise|pledge|vow|think|blame)\b", re.I)
+# Whose words a question asks for: the subject of its verb of saying. "What did Gomes call the judge's
+# decision?" asks for Gomes's words, not the judge's; "What did he say after the judge ruled?" for the
+# words of "he", whom the conversation names.
+_SPEAKER_ASKED = re.compile(r"\b(?:did|does|do|has|had|will|would)\s+((?:[\w'’.-]+\s+){0,3}?[\w'’.-]+)\s+(?:\w+ly\s+)?"
+                            r"(?:say|said|tell|told|claim|declare|announce|write|describe|call|promise|pledge|vow|"
+                            r"think|blame|characterize|characterise|explain)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -397,8 +400,11 @@ class Retriever:
         quoted = set()
         elsewhere = False  # "What did Ned Lamont say?": an article that never names him quotes none of his words
         if kind == "quote":  # "What did the judge say" -> Clark's words; "what did he say" after Gomes spoke -> his
-            he_said = len(referred) == 1 and _HE_SAID_ASKED.search(question)
-            quoted = people.meant(question_words(" ".join(referred)) if he_said else asked)
+            speaker = _SPEAKER_ASKED.search(question)
+            subject = question_words(speaker.group(1)) if speaker else ()
+            he_said = len(referred) == 1 and subject in (("he",), ("she",))
+            quoted = (people.meant(question_words(" ".join(referred))) if he_said
+                      else people.meant(subject) or people.meant(asked))
             elsewhere = not quoted and not he_said and any(
                 chunk.doc_id not in self._articles_with(term) for term in self._names_asked(question))
         according = _ACCORDING.search(question) if kind != "quote" else None

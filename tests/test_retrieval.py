@@ -133,6 +133,16 @@ def test_what_a_person_is_reported_to_have_said_is_what_they_said(fake_archive):
     assert all(e.type_match == 0.0 for e in found if "does not have jurisdiction" in e.passage.highlight)
 
 
+
+def test_whose_words_are_asked_for_is_the_subject_of_the_verb_of_saying(fake_archive):
+    def typed(question):
+        return [e.passage.highlight for e in fake_archive.evidence(question, k=26) if e.type_match]
+    # Clark's words describe his decision; asked for what Gomes called it, they are not Gomes's words
+    clark = "“The volume of ballots so mishandled"
+    assert any(h.startswith(clark) for h in typed("What did the judge call the volume of mishandled ballots?"))
+    assert not any(h.startswith(clark) for h in typed("What did Gomes call the judge's decision?"))
+
+
 def test_who_is_answered_by_a_sentence_naming_someone_by_surname_alone(fake_archive):
     def matches(question, sentence):
         return [e.type_match for e in fake_archive.evidence(question, k=26) if e.passage.highlight == sentence]
