@@ -130,6 +130,12 @@ _PLACE = re.compile(r"\b(outside|inside|near|nearby|beside|behind|across from|in
                     rf"|\b(in|at|from|In|At|From)\s+(the\s+)?(?!(?i:{_MONTHS})\b)[A-Z][a-z]+"
                     rf"|\b(in|into|at|on|to|from|In|At|On)\s+((the|a|an|his|her|their|its|this|that)\s+)?"
                     rf"([\w-]+\s+){{0,2}}{_PLACE_NOUN}\b")
+# An occasion says where someone did something ("Gomes discussed the video during an afternoon press
+# conference" answers "Where did Gomes talk about the video?"), not where something is ("Where is her
+# office?", "Where was the watch party held?": `_WHERE_IS`).
+_OCCASION = re.compile(r"\b(at|during|in)\s+((the|a|an|his|her|their|its|this|that)\s+)?([\w-]+\s+){0,2}"
+                       r"(conference|meeting|hearing|forum|debate|ceremony|gathering|vigil|speech|interview)\b", re.I)
+_WHERE_IS = re.compile(r"\bwhere\s+(is|are|was|were|will)\b", re.I)
 _MONEY = re.compile(r"\$\s?\d|\b\d[\d,.]*\s*(dollars|million|billion|thousand)\b|\bdollars\b", re.I)
 
 
@@ -301,9 +307,12 @@ def _new_place(sentence: str, question: str) -> bool:
     """True when the sentence says a place the question does not already name.
 
     Example: "Where did the Bridgeport police chief speak?", "Police in Bridgeport said ..." -> False;
-    "Where was the box?", "... a ballot box outside the government center." -> True.
+    "Where was the box?", "... a ballot box outside the government center." -> True; "Where did
+    Gomes talk about the video?", "Gomes discussed it during an afternoon press conference." -> True.
     """
     asked = set(question_words(question))
+    if not _WHERE_IS.search(question) and _OCCASION.search(sentence):
+        return True
     for match in _PLACE.finditer(sentence):
         said = sentence[match.start():match.end() + (40 if match.group(1) else 0)]  # "outside" and what follows
         if {w for w in words(said) if w not in STOPWORDS and w not in _SPATIAL} - asked:

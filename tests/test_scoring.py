@@ -180,6 +180,9 @@ def test_who_wants_a_name_other_than_the_one_asked_about():
     ("Where was the box?", "A woman is seen putting absentee ballots in the box.", False),  # the box is what is asked
     ("Where did the Bridgeport police chief speak?", "Police in Bridgeport are investigating.", False),
     ("Where did Ganim speak?", "At the end of the day, Ganim spoke in September.", False),
+    # an occasion says where someone did something, not where something is
+    ("Where did Gomes talk about the video?", "Gomes discussed the video during an afternoon press conference.", True),
+    ("Where is her office?", "During a news conference Monday, Thomas said her office has no jurisdiction.", False),
 ])
 def test_where_wants_a_place_the_question_does_not_already_name(question, sentence, holds):
     assert type_match("place", sentence, question) == (1.0 if holds else 0.0)
