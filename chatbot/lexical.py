@@ -42,6 +42,22 @@ _ABBREVIATIONS = {"jan": "january", "feb": "february", "apr": "april", "jun": "j
                   "sep": "september", "sept": "september", "oct": "october", "nov": "november", "dec": "december",
                   "gov": "governor", "sen": "senator", "atty": "attorney", "dept": "department",
                   "supt": "superintendent", "sgt": "sergeant", "lt": "lieutenant"}
+# Irregular verb forms, read as the verb: "in his written decision" asks what "he wrote", "who won" what
+# "Ganim wins" says. Not forms that are another common word ("left", "saw", "found", "lay"), nor "held",
+# whose news sense ("the primary was held") is not "hold" ("I could not hold on to it").
+_IRREGULAR = {form: verb for verb, forms in (
+    ("write", "wrote written"), ("win", "won"), ("lose", "lost"), ("run", "ran"), ("begin", "began begun"),
+    ("choose", "chose chosen"), ("take", "took taken"), ("give", "gave given"), ("make", "made"),
+    ("send", "sent"), ("speak", "spoke spoken"), ("think", "thought"), ("bring", "brought"),
+    ("buy", "bought"), ("keep", "kept"), ("meet", "met"), ("pay", "paid"), ("fight", "fought"),
+    ("seek", "sought"), ("stand", "stood"), ("throw", "threw thrown"), ("know", "knew known"),
+    ("come", "came"), ("become", "became"), ("fall", "fell fallen"), ("drive", "drove driven"),
+    ("rise", "rose risen"), ("hide", "hid hidden"), ("catch", "caught"), ("teach", "taught"), ("feel", "felt"),
+    ("hear", "heard"), ("sell", "sold"), ("build", "built"), ("spend", "spent"), ("swear", "swore sworn"),
+    ("break", "broke broken"), ("steal", "stole stolen"), ("forget", "forgot forgotten"), ("go", "went gone"),
+    ("shoot", "shot"), ("sit", "sat"), ("stick", "stuck"), ("strike", "struck"), ("tear", "tore torn"),
+    ("wear", "wore worn"), ("draw", "drew drawn"), ("grow", "grew grown"), ("show", "shown"), ("bear", "bore"),
+) for form in forms.split()}
 _SUFFIXES = ("ations", "ation", "ings", "ing", "edly", "ed", "ies", "es", "s", "ly", "ment", "ers", "er")
 
 
@@ -62,9 +78,11 @@ def words(text: str) -> list[str]:
 def stem(word: str) -> str:
     """A light suffix stripper: "nominated" -> "nominat", "ballots" -> "ballot", "voting" -> "vot".
 
-    An abbreviated month or title is read as its word: "sept" -> "septemb" as "september", "gov" -> "governor".
+    An abbreviated month or title is read as its word: "sept" -> "septemb" as "september", "gov" -> "governor";
+    an irregular verb form as its verb: "wrote" and "written" -> "writ" as "write".
     """
     word = _ABBREVIATIONS.get(word, word)
+    word = _IRREGULAR.get(word, word)
     if word.isdigit() or len(word) <= 4:
         return word
     for suffix in _SUFFIXES:
@@ -76,7 +94,7 @@ def stem(word: str) -> str:
     return word
 
 
-ANALYZER = "terms-v2"  # names what `terms` does; change it whenever `words`, `stem` or STOPWORDS change
+ANALYZER = "terms-v3"  # names what `terms` does; change it whenever `words`, `stem` or STOPWORDS change
 
 
 def terms(text: str) -> list[str]:

@@ -13,6 +13,12 @@ def test_stems_meet_across_inflections():
     assert terms("Who nominated the judges?") == ["nominat", stem("judge")]
 
 
+def test_irregular_verb_forms_meet_their_verb_but_not_another_sense():
+    assert stem("wrote") == stem("written") == stem("writes") == stem("write")
+    assert stem("sworn") == stem("swearing") and stem("won") == stem("win")
+    assert stem("held") != stem("hold")  # "the primary was held" is not "I could not hold on to it"
+
+
 def test_abbreviated_months_and_titles_meet_their_full_names():
     assert terms("the Sept. 12 primary") == terms("the September 12 primary") == ["septemb", "12", "primary"]
     assert stem("oct") == stem("october") and stem("sep") == stem("september")
