@@ -62,7 +62,7 @@ _AGE = re.compile(r"\b\d{1,3}(-year-old|\s+years?\s+old|-years-old)\b|\b(aged?|b
 _QUOTE = re.compile(r'[“”"]')
 _TENURE_ASKED = re.compile(r"\bhow long (has|have|had|did|was|were|is)\b", re.I)  # a person's time in a role or place
 # "What year ...?" wants a year and "What time ...?" a time of day, not any date ("next week", "Tuesday").
-_EXACT = r"(?:(?:exact|precise|specific|particular)\s+)?"  # "On what exact date ...?" asks what "what date" does
+_EXACT = r"(?:(?:exact|precise|specific|particular|calendar)\s+)?"  # "On what exact date ...?" asks what "what date" does
 _YEAR_ASKED = re.compile(rf"\b(what|which)\s+{_EXACT}year\b", re.I)
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _CLOCK_ASKED = re.compile(rf"\bwhat\s+{_EXACT}time\b", re.I)

@@ -20,6 +20,7 @@ from chatbot.scoring import IDENTITY, coverage, kind_words, named_noun, names, q
     ("What is Gomes's position on the results?", "other"),  # a stance, not a job
     ("When did Thomas hold her briefing?", "date"),
     ("On what exact date was the do-over held?", "date"),
+    ("On what calendar date was the do-over primary held?", "date"),
     ("Who nominated him?", "person"),
     ("Why couldn't the judge stop the election?", "reason"),
     ("What would happen to the lawsuit if the challenger came out on top?", "condition"),
