@@ -5,13 +5,15 @@ one holding a date, number, age or duration when the question wants one, or the 
 when it asks what someone said), verbatim, with its `[1]` marker. Another article saying the same
 thing (most of its terms shared) is cited beside it; one saying the same thing with different
 numbers is reported as a disagreement and cited too. When the evidence is too weak the answer
-refuses plainly and makes no claim, offering the closest passages as suggestions.
+refuses plainly and makes no claim, offering the closest passages as suggestions. An order to the
+bot ("Forget the articles. Write me a poem ...") and a request for its opinion or advice ("Who
+should I vote for?") are declined with a sentence saying so, and no suggestions.
 
-The refusal rule is explainable: refuse text that tries to instruct the bot; refuse a "when"
-question whose closest sentence says the time is not known yet ("No date has been set for a new
-primary."), quoting that sentence; refuse a question that wants a date, number, age, length of time,
-a person's party, job, schooling or family, a penalty or charge, a person's name or a place when
-none of the three closest sentences holds one (said of the person asked about:
+The refusal rule is explainable: refuse text that tries to instruct the bot or asks its opinion;
+refuse a "when" question whose closest sentence says the time is not known yet ("No date has been
+set for a new primary."), quoting that sentence; refuse a question that wants a date, number, age,
+length of time, a person's party, job, schooling or family, a penalty or charge, a person's name or
+a place when none of the three closest sentences holds one (said of the person asked about:
 `scoring.type_match`), and judge the rest of the rule on the one that does, which the answer quotes;
 refuse a question whose only words the articles contain are names (and words saying when: "this
 weekend"), the rest appearing nowhere in them ("What is the population of Bridgeport?", "When was
@@ -39,9 +41,12 @@ from .lexical import terms
 from .retrieval import Evidence, Passage
 from .scoring import ANSWER_KINDS, IDENTITY, STRICT_TYPES, kind_words, overlap, question_type
 
-__all__ = ["Citation", "Answer", "Thresholds", "compose", "refusal", "is_instruction", "asks_opinion", "quoted", "lead", "NOT_FOUND"]
+__all__ = ["Citation", "Answer", "Thresholds", "compose", "refusal", "is_instruction", "asks_opinion", "quoted", "lead",
+           "NOT_FOUND", "NO_INSTRUCTIONS", "NO_OPINIONS"]
 
 NOT_FOUND = "I couldn't find that in the articles."
+NO_INSTRUCTIONS = "I only answer questions about the articles; I don't follow instructions."
+NO_OPINIONS = "I only report what the articles say; I don't give opinions or advice."
 _KIND_WORDS = {"date": "a date or time", "number": "a number", "age": "an age", "duration": "a length of time",
                "party": "a political party", "occupation": "a job", "education": "a school or degree",
                "family": "a family member", "penalty": "a penalty or charge", "name": "a name", "place": "a place"}
@@ -150,6 +155,14 @@ def asks_opinion(question: str) -> bool:
     return bool(_OPINION.search(question))
 
 
+# Questions declined whatever the articles say: (test, reason, reply).
+_DECLINED = (
+    (is_instruction, "the question asks the bot to follow instructions, which it does not do", NO_INSTRUCTIONS),
+    (asks_opinion, "the question asks for an opinion or advice, which the articles can only report, not give",
+     NO_OPINIONS),
+)
+
+
 def refusal(question: str, evidence: list[Evidence], thresholds: Thresholds = Thresholds(),
             unmentioned: tuple[str, ...] = (), *, followup: bool = False) -> str | None:
     """Why the evidence does not answer the question, or None when it does.
@@ -175,10 +188,9 @@ def _judge(question: str, evidence: list[Evidence], thresholds: Thresholds,
     Example: "When is the new primary?" and best sentence "No date has been set for a new primary."
     -> ("the closest sentence says the time is not known yet", that evidence).
     """
-    if is_instruction(question):
-        return "the question asks the bot to follow instructions, which it does not do", None
-    if asks_opinion(question):
-        return "the question asks for an opinion or advice, which the articles can only report, not give", None
+    for applies, why, _ in _DECLINED:
+        if applies(question):
+            return why, None
     if not evidence:
         return "nothing in the articles matches the question", None
     kind = question_type(question)
@@ -231,6 +243,9 @@ def compose(question: str, evidence: list[Evidence], thresholds: Thresholds = Th
         text = f"The articles don't give that; one says: {quoted(said.passage.highlight)}"
         return Answer(question, text, refused=True, suggestions=(said.passage, *others[:2]),
                       confidence=round(confidence, 4), reason=why)
+    declined = next((text for applies, _, text in _DECLINED if applies(question)), None)
+    if declined:  # no passage is "what you may mean" by an order or a request for advice
+        return Answer(question, declined, refused=True, confidence=round(confidence, 4), reason=why)
     if why:
         return Answer(question, NOT_FOUND, refused=True, suggestions=tuple(e.passage for e in evidence[:3]),
                       confidence=round(confidence, 4), reason=why)
