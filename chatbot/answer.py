@@ -15,6 +15,8 @@ set for a new primary."), quoting that sentence; refuse a question that wants a 
 length of time, a person's party, job, schooling or family, a penalty or charge, a person's name or
 a place when none of the three closest sentences holds one (said of the person asked about:
 `scoring.type_match`), and judge the rest of the rule on the one that does, which the answer quotes;
+refuse "Who is X's <title>?" when none of them gives anyone that title or names whom an article
+gives it ("Who is Bridgeport's police chief?");
 refuse a question whose only words the articles contain are names (and words saying when: "this
 weekend"), the rest appearing nowhere in them ("What is the population of Bridgeport?", "When was
 John Gomes born?", a follow-up none of whose words is in them: "where did he grow up?":
@@ -39,7 +41,7 @@ from dataclasses import dataclass, field
 
 from .lexical import terms
 from .retrieval import Evidence, Passage
-from .scoring import ANSWER_KINDS, IDENTITY, STRICT_TYPES, kind_words, overlap, question_type
+from .scoring import ANSWER_KINDS, IDENTITY, ROLE_OF, STRICT_TYPES, kind_words, overlap, question_type
 
 __all__ = ["Citation", "Answer", "Thresholds", "compose", "refusal", "is_instruction", "asks_opinion", "quoted", "lead",
            "NOT_FOUND", "NO_INSTRUCTIONS", "NO_OPINIONS"]
@@ -197,6 +199,8 @@ def _judge(question: str, evidence: list[Evidence], thresholds: Thresholds,
     best = max(evidence, key=lambda e: e.sentence_score)
     if kind in ("date", "duration") and best.dense >= thresholds.dense and _UNKNOWN_TIME.search(best.passage.highlight):
         return "the closest sentence says the time is not known yet", best
+    if ROLE_OF.match(question) and not any(e.type_match for e in evidence[:3]):
+        return "the question asks who holds a title that none of the closest sentences gives anyone", None
     if kind in STRICT_TYPES and not any(e.type_match for e in evidence[:3]):
         return f"the question asks for {_KIND_WORDS[kind]} and none of the closest sentences gives one", None
     if kind in STRICT_TYPES:
@@ -281,7 +285,8 @@ def lead(question: str, evidence: list[Evidence]) -> Evidence:
     """
     candidates = evidence[:3]
     if question_type(question) in ANSWER_KINDS or IDENTITY.match(question):
-        candidates = [e for e in candidates if e.type_match] or candidates
+        best = max(e.type_match for e in candidates) if candidates else 0.0  # a title given with the name
+        candidates = [e for e in candidates if best and e.type_match == best] or candidates  # beats the name
     return candidates[0]
 
 

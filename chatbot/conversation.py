@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from .errors import ChatbotError
 from .lexical import terms
 
-__all__ = ["Query", "normalize_history", "clean_question", "is_followup", "build_query", "CONTEXT_WEIGHT",
-           "ROLE_TITLES"]
+__all__ = ["Query", "normalize_history", "clean_question", "is_followup", "build_query", "as_title",
+           "CONTEXT_WEIGHT", "ROLE_TITLES"]
 
 CONTEXT_WEIGHT = 0.4
 _PRONOUNS = re.compile(r"\b(he|him|his|she|her|hers|they|them|their|it|its|that|this|those|these|there|then|"
@@ -44,6 +44,16 @@ ROLE_TITLES = tuple((re.compile(pattern, re.I), title) for pattern, title in (
 ))
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _TAG = re.compile(r"</?[a-zA-Z][^<>]{0,300}>")
+
+
+def as_title(text: str) -> str:
+    """The text with the role descriptions of `ROLE_TITLES` written as titles.
+
+    Example: "Who is the state's top election official?" -> "Who is the state's Secretary of State?".
+    """
+    for pattern, title in ROLE_TITLES:
+        text = pattern.sub(title, text)
+    return text
 
 
 @dataclass(frozen=True)
@@ -134,9 +144,7 @@ def build_query(question: str, context: list[str] | None = None, *, names: list[
         and searched with "nominat" at weight 1 and "judge", "threw", "primary", "clark" at 0.4.
         "Who is the state's top election official?" is searched as "Who is the state's Secretary of State?".
     """
-    searched = question
-    for pattern, title in ROLE_TITLES:
-        searched = pattern.sub(title, searched)
+    searched = as_title(question)
     weights = {t: 1.0 for t in terms(searched)}
     if not (context or names) or not is_followup(question):
         return Query(question, searched, weights)

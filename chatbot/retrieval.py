@@ -44,11 +44,11 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .conversation import Query
+from .conversation import Query, as_title
 from .lexical import ANALYZER, STOPWORDS, Bm25, lexical_text, stem, terms, words
 from .people import People, titled
-from .scoring import (ANSWER_KINDS, IDENTITY, STRICT_TYPES, YEAR, coverage, named_noun, overlap, question_type,
-                      question_words, sentence_score, shape, type_match)
+from .scoring import (ANSWER_KINDS, IDENTITY, ROLE_OF, STRICT_TYPES, YEAR, coverage, named_noun, overlap,
+                      question_type, question_words, sentence_score, shape, type_match)
 from .store import Store, StoredArticle, StoredChunk, sentence_id
 
 __all__ = ["Passage", "Evidence", "Retriever", "RRF_K"]
@@ -130,7 +130,12 @@ class Passage:
 
 @dataclass(frozen=True)
 class Evidence:
-    """Why a passage ranks where it does: its best sentence's signals (for answering and refusing)."""
+    """Why a passage ranks where it does: its best sentence's signals (for answering and refusing).
+
+    `type_match` is 1.0 when the sentence gives the kind of answer asked for, 0.0 when not, and 0.5
+    when it gives it less plainly (it names the holder of the title "Who is Bridgeport's mayor?" asks
+    about, but does not give the title with the name).
+    """
 
     passage: Passage
     dense: float
@@ -436,6 +441,9 @@ class Retriever:
         role_of = [w for w in asked if w in people.persons] if kind == "occupation" and _ROLE_ASKED.search(
             question) else []
         introduced = question_words(identity.group(1)) if identity else ()
+        role = ROLE_OF.match(question) if identity else None
+        if role:  # "Who is Ganim's communications director?": the title, not Ganim, whom many sentences name
+            introduced = question_words(as_title(role.group(1)))
         quoted = set()
         elsewhere = False  # "What did Ned Lamont say?": an article that never names him quotes none of his words
         if kind == "quote":  # "What did the judge say" -> Clark's words; "what did he say" after Gomes spoke -> his
@@ -470,6 +478,8 @@ class Retriever:
                 match = 0.0  # "in the February 2024 election": a 2023 article's number is another event's
             if identity:
                 match = float(people.introduces(sentence, introduced))
+            if role and not match and people.titles_named(introduced, words(sentence)):
+                match = 0.5  # '"...," Ganim said.' names Bridgeport's mayor, less plainly; nobody is its police chief
             if titled_as and not match:
                 match = float(people.introduces(sentence, titled_as))
             if role_of and not match:  # "What position does Thomas hold?": "Secretary of the State Stephanie

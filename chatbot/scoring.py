@@ -38,7 +38,7 @@ from functools import lru_cache
 
 from .lexical import STOPWORDS, stem, terms, words
 
-__all__ = ["ANSWER_KINDS", "IDENTITY", "STRICT_TYPES", "YEAR", "question_type", "question_words", "coverage",
+__all__ = ["ANSWER_KINDS", "IDENTITY", "ROLE_OF", "STRICT_TYPES", "YEAR", "question_type", "question_words", "coverage",
            "type_match", "kind_words", "names", "name_spans", "named_noun", "sentence_score", "shape", "overlap",
            "WEIGHTS"]
 
@@ -141,6 +141,10 @@ _MONEY = re.compile(r"\$\s?\d|\b\d[\d,.]*\s*(dollars|million|billion|thousand)\b
 
 # "Who is the mayor?", "Who was Rowena White?": answered by the sentence giving the title with the name.
 # The group is who is asked about, up to a relative clause or a preposition ("the one that went to court").
+# "Who is Connecticut's Secretary of the State?", "who is john gomes's campaign manager": whoever an
+# article gives that title (the words after the possessive, up to a preposition), with a name.
+ROLE_OF = re.compile(r"\W*who\s*(?:is|was|are|were|'s)\s+(?:the\s+)?(?:[\w.-]+\s+){0,2}[\w.-]+['’]s\s+"
+                     r"((?:(?!(?:in|at|on|for|with|to|from|by|who|that|which)\b)[\w-]+\s*){1,4})[\w\s]*\??\s*$", re.I)
 IDENTITY = re.compile(r"\W*who\s*(?:is|was|are|were|'s)\s+(?:the\s+|an?\s+)?((?:(?!(?:who|that|which|whom|whose|"
                       r"in|at|on|for|with|to|from|by|during|after|before)\b)[\w'’.-]+\s*){1,4})", re.I)
 

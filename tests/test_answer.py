@@ -151,3 +151,13 @@ def test_what_someone_said_is_answered_with_their_words_when_one_of_the_three_gi
     words = evidence("b", "“The fight will continue,” Gomes said.", dense=0.6, match=1.0)
     assert compose("What did Gomes say?", [lead_in, words]).citations[0].passage.doc_id == "b"
     assert compose("What did Gomes do?", [lead_in, words]).citations[0].passage.doc_id == "a"
+
+
+def test_who_holds_a_title_no_close_sentence_gives_anyone_is_refused_and_the_title_given_plainly_is_quoted():
+    naming = evidence("a", "Ganim said the city came out to vote.", match=0.5)  # names the mayor
+    giving = evidence("b", "Democratic Mayor Joe Ganim won.", dense=0.6, match=1.0)
+    answer = compose("Who is Bridgeport's mayor?", [naming, giving])
+    assert not answer.refused and answer.text.startswith("Democratic Mayor Joe Ganim won.")
+    chief = compose("Who is Bridgeport's police chief?", [evidence("a", "Bridgeport police said so.", match=0.0)])
+    assert chief.refused and "title" in chief.reason
+

@@ -152,6 +152,14 @@ def test_who_is_answered_by_a_sentence_naming_someone_by_surname_alone(fake_arch
                    "mayoral elections.") == [0.0]  # not a "who" question
 
 
+def test_who_holds_someones_title_is_answered_by_a_sentence_giving_it_or_naming_its_holder(fake_archive):
+    def matches(question):
+        return {e.type_match for e in fake_archive.evidence(question, k=26)}
+    assert 1.0 in matches("Who is Ganim's communications director?")  # "Communications Director Rowena White"
+    assert 0.5 in matches("Who is Bridgeport's mayor?")  # a sentence naming Ganim, whom an article calls mayor
+    assert matches("Who is Bridgeport's police chief?") == {0.0}  # no article calls anyone that
+
+
 def test_he_or_she_opening_a_sentence_is_whom_the_sentence_before_names(fake_archive):
     def covered(question):
         return [e.coverage for e in fake_archive.evidence(question, k=26) if e.passage.highlight.startswith("She's asking")]

@@ -3,7 +3,7 @@
 import pytest
 
 from chatbot.lexical import Bm25, terms
-from chatbot.scoring import IDENTITY, coverage, kind_words, named_noun, names, question_type, type_match
+from chatbot.scoring import IDENTITY, ROLE_OF, coverage, kind_words, named_noun, names, question_type, type_match
 
 
 @pytest.mark.parametrize("question, kind", [
@@ -267,3 +267,16 @@ def test_a_percentage_asked_for_is_a_share_not_a_count():
     assert type_match("number", "Ganim defeated challenger John Gomes by 251 votes.", question) == 0.0
     assert type_match("number", "Herz won 12% of the vote.", question) == 1.0
     assert type_match("number", "Herz won 12 percent of the vote.", question) == 1.0
+
+
+@pytest.mark.parametrize("question, role", [
+    ("Who is Connecticut's Secretary of the State?", "Secretary of the State"),
+    ("who is john gomes's campaign manager", "campaign manager"),
+    ("who's the state's top election official in connecticut?", "top election official"),
+    ("Who is the mayor?", None), ("Who won Ganim's race?", None),
+    ("Who is the communications director who spoke at Ganim's event?", None),  # whose title is asked: no one's
+])
+def test_who_holds_someones_title_reads_the_title(question, role):
+    found = ROLE_OF.match(question)
+    assert (found.group(1).strip() if found else None) == role
+
