@@ -93,9 +93,9 @@ _POSSESSIVE = re.compile(r"['’]s?$")
 # Whose words a question asks for: the subject of its verb of saying. "What did Gomes call the judge's
 # decision?" asks for Gomes's words, not the judge's; "What did he say after the judge ruled?" for the
 # words of "he", whom the conversation names.
-_SPEAKER_ASKED = re.compile(r"\b(?:did|does|do|has|had|will|would)\s+((?:[\w'’.-]+\s+){0,3}?[\w'’.-]+)\s+(?:\w+ly\s+)?"
-                            r"(?:say|said|tell|told|claim|declare|announce|write|describe|call|promise|pledge|vow|"
-                            r"think|blame|characterize|characterise|explain)\b", re.I)
+_SPEAKER_ASKED = re.compile(r"\b(?:did|does|do|has|had|will|would)\s+((?:[\w'’.-]+\s+){0,3}?[\w'’.-]+)\s+"
+                            r"(?:\w+ly\s+)?(?:say|said|tell|told|claim|declare|announce|write|describe|call|promise|"
+                            r"pledge|vow|think|blame|characterize|characterise|explain)\b", re.I)
 
 
 @dataclass(frozen=True)

@@ -38,9 +38,9 @@ from functools import lru_cache
 
 from .lexical import STOPWORDS, stem, terms, words
 
-__all__ = ["ANSWER_KINDS", "IDENTITY", "ROLE_OF", "STRICT_TYPES", "YEAR", "question_type", "question_words", "coverage",
-           "type_match", "kind_words", "names", "name_spans", "named_noun", "sentence_score", "shape", "overlap",
-           "WEIGHTS"]
+__all__ = ["ANSWER_KINDS", "IDENTITY", "ROLE_OF", "STRICT_TYPES", "YEAR", "question_type", "question_words",
+           "coverage", "type_match", "kind_words", "names", "name_spans", "named_noun", "sentence_score", "shape",
+           "overlap", "WEIGHTS"]
 
 WEIGHTS = {"dense": 0.55, "coverage": 0.35, "type": 0.10}
 
@@ -62,7 +62,8 @@ _AGE = re.compile(r"\b\d{1,3}(-year-old|\s+years?\s+old|-years-old)\b|\b(aged?|b
 _QUOTE = re.compile(r'[“”"]')
 _TENURE_ASKED = re.compile(r"\bhow long (has|have|had|did|was|were|is)\b", re.I)  # a person's time in a role or place
 # "What year ...?" wants a year and "What time ...?" a time of day, not any date ("next week", "Tuesday").
-_EXACT = r"(?:(?:exact|precise|specific|particular|calendar)\s+)?"  # "On what exact date ...?" asks what "what date" does
+# "On what exact date ...?" and "On what calendar date ...?" ask what "what date" does
+_EXACT = r"(?:(?:exact|precise|specific|particular|calendar)\s+)?"
 _YEAR_ASKED = re.compile(rf"\b(what|which)\s+{_EXACT}year\b", re.I)
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _CLOCK_ASKED = re.compile(rf"\bwhat\s+{_EXACT}time\b", re.I)
@@ -141,12 +142,13 @@ _MONEY = re.compile(r"\$\s?\d|\b\d[\d,.]*\s*(dollars|million|billion|thousand)\b
 
 # "Who is the mayor?", "Who was Rowena White?": answered by the sentence giving the title with the name.
 # The group is who is asked about, up to a relative clause or a preposition ("the one that went to court").
+IDENTITY = re.compile(r"\W*who\s*(?:is|was|are|were|'s)\s+(?:the\s+|an?\s+)?((?:(?!(?:who|that|which|whom|whose|"
+                      r"in|at|on|for|with|to|from|by|during|after|before)\b)[\w'’.-]+\s*){1,4})", re.I)
 # "Who is Connecticut's Secretary of the State?", "who is john gomes's campaign manager": whoever an
 # article gives that title (the words after the possessive, up to a preposition), with a name.
 ROLE_OF = re.compile(r"\W*who\s*(?:is|was|are|were|'s)\s+(?:the\s+)?(?:[\w.-]+\s+){0,2}[\w.-]+['’]s\s+"
-                     r"((?:(?!(?:in|at|on|for|with|to|from|by|who|that|which)\b)[\w-]+\s*){1,4})[\w\s]*\??\s*$", re.I)
-IDENTITY = re.compile(r"\W*who\s*(?:is|was|are|were|'s)\s+(?:the\s+|an?\s+)?((?:(?!(?:who|that|which|whom|whose|"
-                      r"in|at|on|for|with|to|from|by|during|after|before)\b)[\w'’.-]+\s*){1,4})", re.I)
+                     r"((?:(?!(?:in|at|on|for|with|to|from|by|who|that|which)\b)[\w-]+\s*){1,4})[\w\s]*\??\s*$",
+                     re.I)
 
 _KINDS = (  # checked in this order when two start at the same word
     ("name", re.compile(r"\b(what|what's|whats)\b[\w\s'’]{0,12}\bname of\b")),
