@@ -76,6 +76,7 @@ _OPINION = re.compile(
     r"support|like|say)\b"
     r"|\byour\s+(own\s+|personal\s+|honest\s+)?(opinion|view|views|take|thoughts|advice|recommendation|pick|verdict)\b"
     r"|\b(who|which)\b[^?]{0,40}\b(is|was|are|would be)\s+(the\s+)?(better|best|worse|worst)\b", re.I)
+
 # A sentence saying that a time is not known (yet), as opposed to giving one: for "when" questions.
 _UNKNOWN_TIME = re.compile(
     r"\bno word (yet )?on when\b|\bno (date|time|timeline|timetable|schedule) has (yet )?been (set|given|announced)\b"
@@ -247,7 +248,7 @@ def compose(question: str, evidence: list[Evidence], thresholds: Thresholds = Th
         text = f"The articles don't give that; one says: {quoted(said.passage.highlight)}"
         return Answer(question, text, refused=True, suggestions=(said.passage, *others[:2]),
                       confidence=round(confidence, 4), reason=why)
-    declined = next((text for applies, _, text in _DECLINED if applies(question)), None)
+    declined = next((text for _, reason, text in _DECLINED if reason == why), None)
     if declined:  # no passage is "what you may mean" by an order or a request for advice
         return Answer(question, declined, refused=True, confidence=round(confidence, 4), reason=why)
     if why:
