@@ -154,6 +154,7 @@ _KINDS = (  # checked in this order when two start at the same word
     ("name", re.compile(r"\b(what|what's|whats)\b[\w\s'’]{0,12}\bname of\b")),
     ("party", re.compile(r"\b(what|which)\s+(political\s+)?part(y|ies)\b(?![\w\s'’]*\b(watch|victory|celebrat|"
                          r"held|hold|host|threw|throw|attend|night)\b)|\bparty affiliation\b"
+                         r"|\b(under|on)\s+(what|which)\s+(party\s+)?(label|banner|line|ticket)\b"
                          r"|\b(is|was|are|were)\b[\w\s'’.-]{1,40}\ban?\s+(registered\s+)?(democrat|republican)\b")),
     ("occupation", re.compile(r"\b(what|which)\b[\w\s'’]*\b(job title|job|jobs|occupation|profession|"
                               r"line of work|for a living|career|role|position(?!\s+(on|about|regarding|towards?)\b))"
@@ -184,7 +185,8 @@ _KINDS = (  # checked in this order when two start at the same word
                           r"firm|company|department)\b")),
     ("quote", re.compile(r"\b(what|how)\b.*\b(say|said|says|tell|told|declare|declared|announce|announced|claim|"
                          r"claimed|write|wrote|describe|described|call|called|promise|promised|pledge|pledged|vow|vowed|"
-                         r"think|thinks|blame|blames)\b|\baccording to\b(?!\s+(which|what|whom|who)\b)")),
+                         r"think|thinks|blame|blames|characterize|characterized|characterise|characterised)\b"
+                         r"|\baccording to\b(?!\s+(which|what|whom|who)\b)")),
     ("place", re.compile(r"\bwhere\b")),
     ("reason", re.compile(r"\b(why|reason)\b")),
 )
