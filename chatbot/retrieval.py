@@ -2,8 +2,7 @@
 
 Three ranked lists are fused with reciprocal-rank fusion (RRF, k=60): chunks by vector similarity
 (searched exactly, in memory), chunks holding the sentences nearest to the query (searched by
-Chroma, keeping two copies at most of a sentence that many articles repeat with other names and
-numbers), and chunks by BM25 (with misspelt words repaired against the corpus); a chunk missing from
+Chroma), and chunks by BM25 (with misspelt words repaired against the corpus); a chunk missing from
 a list counts at the middle of the ranks below it (`_fuse`). The best fused candidates, and the
 first two of each list, are then re-scored at the sentence level (`scoring.py`): a passage is as
 good as its best sentence, blended with its fused rank; for a question wanting a kind of answer (a
@@ -60,10 +59,6 @@ _RERANK = 12
 # hundred copies of one template sentence can crowd two lists and bury the passage the third ranks
 # first (1,000 distractor articles: hit@3 103 -> 105 of 123; 4 articles: no change).
 _LEADERS = 2
-# Chroma returns this many times the sentences the list keeps, so that the list can keep at most
-# `_PER_SHAPE` copies of one template sentence (`_distinct_statements`) and still be `_DEPTH * 2` long.
-_SENTENCES_READ = 4
-_PER_SHAPE = 2
 _BLEND = 0.5
 # A follow-up usually asks for something new, so the sentence that answered the earlier turn counts a
 # little less; only a little, because a news sentence often holds the next answer too ("won by 251
@@ -195,7 +190,6 @@ class Retriever:
         self.by_doc: dict[str, list[int]] = {}
         self._people: dict[str, People] = {}
         self._holding: dict[str, frozenset[str]] = {}
-        self._shapes: dict[str, str] = {}
         for n, chunk in enumerate(chunks):
             self.by_doc.setdefault(chunk.doc_id, []).append(n)
             for start, end in chunk.sentences:
@@ -348,13 +342,12 @@ class Retriever:
         if not self.chunks or k <= 0:
             return []
         vector = self.embed([query.text])[0]
-        pending = _POOL.submit(self.store.search_sentences, vector, _DEPTH * 2 * _SENTENCES_READ)
+        pending = _POOL.submit(self.store.search_sentences, vector, _DEPTH * 2)
         weights = self.lexical_weights(query)
         dense_chunks = _nearest(_similarities(self.vectors, vector), _DEPTH)
         lexical = self.bm25.best(weights, _DEPTH)
         sentence_hits = pending.result()
         sentence_sims = dict(sentence_hits)
-        sentence_hits = self._distinct_statements(sentence_hits, _DEPTH * 2)
         dense_sentences = list(dict.fromkeys(n for i, _ in sentence_hits for n in self.by_sentence.get(i, ())))
         rankings = (dense_chunks, dense_sentences, lexical)
         fused = _fuse(rankings, len(self.chunks))
@@ -380,38 +373,6 @@ class Retriever:
         if self._searches > 1 and self.reading is None:
             self.start_reading()
         return [_with_score(evidence, score) for score, evidence in _distinct_first(results)[:k]]
-
-    def _distinct_statements(self, hits: list[tuple[str, float]], n: int) -> list[tuple[str, float]]:
-        """The first `n` sentence hits, with at most `_PER_SHAPE` of each statement (`scoring.shape`).
-
-        A template sentence filled with other names and numbers in a hundred articles ("Election
-        officials said mailed ballots were counted by 9 p.m. ...") would otherwise fill the list, and
-        the sentence that answers, a paraphrase further down, would be no candidate at all.
-        """
-        kept, counts = [], {}
-        for hit in hits:
-            form = self._shape(hit[0])
-            if counts.get(form, 0) < _PER_SHAPE:
-                counts[form] = counts.get(form, 0) + 1
-                kept.append(hit)
-                if len(kept) == n:
-                    break
-        return kept
-
-    def _shape(self, sentence: str) -> str:
-        """The shape of a stored sentence, by its id (kept: a template's copies come up question after question)."""
-        form = self._shapes.get(sentence)
-        if form is None:
-            chunks = self.by_sentence.get(sentence)
-            if not chunks:
-                return sentence
-            chunk = self.chunks[chunks[0]]
-            start, end = (int(x) for x in sentence.rpartition("@")[2].split(":"))
-            form = shape(_slice(chunk, start, end))
-            if len(self._shapes) > 200_000:
-                self._shapes.clear()
-            self._shapes[sentence] = form
-        return form
 
     def _local_idf(self, weights: dict[str, float], candidates: list[int]):
         """Term -> inverse document frequency among the chunks of the candidates' articles, for `coverage`.

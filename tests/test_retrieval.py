@@ -227,18 +227,6 @@ def test_coverage_weighs_a_word_by_its_rarity_among_the_competing_articles_not_i
     assert small._local_idf(weights, everything)(vote) == pytest.approx(small.bm25.idf(vote))  # 4 articles: the same
 
 
-def test_a_template_sentence_takes_two_places_in_the_sentence_list_however_many_articles_repeat_it(tmp_path):
-    extra = {f"zz_{i:02d}.txt": f"Stamford council met on Monday.\n\nOfficials said ballots were counted by {i} p.m."
-             for i in range(10)}
-    retriever = seeded_archive(tmp_path / "big", FakeEmbedder(), extra=extra).retriever
-    copies = [i for i in retriever.by_sentence if i.startswith("zz_") and "council" not in retriever._shape(i)]
-    other = next(i for i in retriever.by_sentence if not i.startswith("zz_"))
-    assert len(copies) == 10
-    hits = [(i, 0.9) for i in copies] + [(other, 0.5)]
-    assert retriever._distinct_statements(hits, 5) == hits[:2] + [(other, 0.5)]
-    assert retriever._distinct_statements(hits, 2) == hits[:2]
-
-
 def test_sentence_vectors_read_into_memory_give_the_similarities_fetching_them_gives(fake_archive, monkeypatch):
     retriever = fake_archive.retriever
     fake_archive.evidence("Who won?")
