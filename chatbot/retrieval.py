@@ -265,7 +265,7 @@ class Retriever:
         if not unknown or not (known or followup):
             return ()
         titles = self.title_holders()  # "the mayor" is whom an article calls Mayor Joe Ganim: named, too
-        if not all(self._is_name(stem(w)) or w in _CALENDAR or _POSSESSIVE.sub("", w) in titles for w in known):
+        if not all(self._is_name(stem(w)) or w in _CALENDAR or w in titles for w in known):
             return ()
         return unknown
 
