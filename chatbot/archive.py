@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from .answer import Answer, Thresholds, compose, lead
 from .config import Settings
-from .conversation import Query, build_query, clean_question, is_followup, normalize_history
+from .conversation import Query, build_query, clean_question, is_followup, normalize_history, plainly
 from .embedding import Embedder, SentenceTransformerEmbedder
 from .errors import ChatbotError
 from .indexer import SyncReport, sync
@@ -216,7 +216,7 @@ class Archive:
         cleaned = self._clean(question)
         query = self._query(cleaned, history)
         return compose(cleaned, self._search(query, k), self.thresholds,
-                       self.retriever.unmentioned(cleaned, followup=query.followup), followup=query.followup)
+                       self.retriever.unmentioned(plainly(cleaned), followup=query.followup), followup=query.followup)
 
 
 def _people_named(sentence: str, persons) -> list[str]:

@@ -7,10 +7,12 @@ with the terms of the previous question and of the names in its answer added at 
 the current question still decides what is asked while the earlier turn says what it is about.
 A role the question describes rather than names ("the state's top election official", "a wire
 service") is searched as the title news copy gives it (`ROLE_TITLES`: "Secretary of State",
-"Associated Press").
+"Associated Press"), and a common idiom in plain words (`IDIOMS`: "throw in the towel" as "concede",
+"came out on top" as "win"), which the small model reads word by word.
 
 What it leaves out: coreference resolution proper (no model for it here): what a follow-up gets is
-context, not a rewritten question; and synonyms in general: the role titles are a short fixed list.
+context, not a rewritten question; and synonyms in general: the role titles and idioms are short
+fixed lists.
 """
 
 from __future__ import annotations
@@ -21,8 +23,8 @@ from dataclasses import dataclass, field
 from .errors import ChatbotError
 from .lexical import terms
 
-__all__ = ["Query", "normalize_history", "clean_question", "is_followup", "build_query", "as_title",
-           "CONTEXT_WEIGHT", "ROLE_TITLES"]
+__all__ = ["Query", "normalize_history", "clean_question", "is_followup", "build_query", "as_title", "plainly",
+           "CONTEXT_WEIGHT", "ROLE_TITLES", "IDIOMS"]
 
 CONTEXT_WEIGHT = 0.4
 _PRONOUNS = re.compile(r"\b(he|him|his|she|her|hers|they|them|their|it|its|that|this|those|these|there|then|"
@@ -42,6 +44,34 @@ ROLE_TITLES = tuple((re.compile(pattern, re.I), title) for pattern, title in (
     (r"\b(city|town)['’]s\s+(top|chief)\s+executive\b", "mayor"),
     (r"\bhigh court\b", "Supreme Court"),
 ))
+# Idioms the small embedding model reads word by word ("throw in the towel" is near "towel", not
+# "concede"), searched in plain words. Common English, not these articles' words.
+IDIOMS = tuple((re.compile(pattern, re.I), plain) for pattern, plain in (
+    (r"\b(throw|throws|threw|thrown|throwing)\s+in\s+the\s+towel\b", "concede"),
+    (r"\b(call|calls|called|calling)\s+it\s+quits\b", "give up"),
+    (r"\b(come|comes|came|coming)\s+out\s+(on\s+top|ahead)\b", "win"),
+    (r"\b(throw|throws|threw|thrown|throwing|toss|tossed)\s+(his|her|their)\s+hats?\s+in(to)?\s+the\s+ring\b",
+     "announce a run"),
+    (r"\b(bow|bows|bowed|bowing)\s+out\b", "withdraw"),
+    (r"\b(cry|cries|cried|crying)\s+foul\b", "complain"),
+    (r"\bneck\s+and\s+neck\b", "close"),
+    (r"\b(by\s+a\s+(hair|whisker|nose)|razor[- ]thin|paper[- ]thin)\b", "narrow"),
+    (r"\bon\s+the\s+fence\b", "undecided"),
+    (r"\bbehind\s+bars\b", "in prison"),
+    (r"\b(head|heads|headed|heading|go|goes|went|going)\s+to\s+the\s+polls\b", "vote"),
+    (r"\b(green[- ]?light|green[- ]?lit|signed\s+off\s+on|sign\s+off\s+on)\b", "approve"),
+    (r"\bpull(s|ed|ing)?\s+the\s+plug\s+on\b", "stop"),
+    (r"\b(weigh|weighs|weighed|weighing)\s+in\b", "comment"),
+    (r"\b(broke|break|breaks|breaking)\s+(his|her|their)\s+silence\b", "speak"),
+    (r"\b(under|came under|come under)\s+fire\b", "criticized"),
+    (r"\bin\s+hot\s+water\b", "in trouble"),
+    (r"\b(face|faces|faced|facing)\s+off\b", "compete"),
+    (r"\bhead[- ]to[- ]head\b", "against each other"),
+    (r"\b(threw|throw|throws|throwing)\s+(his|her|their)\s+(support|weight)\s+behind\b", "endorse"),
+    (r"\bat\s+the\s+helm\s+of\b", "leading"),
+    (r"\b(took|take|takes|taking)\s+the\s+helm\b", "take over"),
+    (r"\b(step|steps|stepped|stepping)\s+aside\b", "resign"),
+))
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _TAG = re.compile(r"</?[a-zA-Z][^<>]{0,300}>")
 
@@ -53,6 +83,16 @@ def as_title(text: str) -> str:
     """
     for pattern, title in ROLE_TITLES:
         text = pattern.sub(title, text)
+    return text
+
+
+def plainly(text: str) -> str:
+    """The text with its idioms (`IDIOMS`) in plain words.
+
+    Example: "Did the mayor's rival throw in the towel?" -> "Did the mayor's rival concede?".
+    """
+    for pattern, plain in IDIOMS:
+        text = pattern.sub(plain, text)
     return text
 
 
@@ -142,9 +182,10 @@ def build_query(question: str, context: list[str] | None = None, *, names: list[
         The query. Example: "Who nominated him?" after "Which judge threw out the primary?" (answered
         by a sentence naming Judge William Clark) is embedded as "Who nominated him? (William Clark)"
         and searched with "nominat" at weight 1 and "judge", "threw", "primary", "clark" at 0.4.
-        "Who is the state's top election official?" is searched as "Who is the state's Secretary of State?".
+        "Who is the state's top election official?" is searched as "Who is the state's Secretary of State?",
+        "Did Gomes throw in the towel?" as "Did Gomes concede?".
     """
-    searched = as_title(question)
+    searched = as_title(plainly(question))
     weights = {t: 1.0 for t in terms(searched)}
     if not (context or names) or not is_followup(question):
         return Query(question, searched, weights)

@@ -3,7 +3,7 @@
 import pytest
 
 from chatbot.archive import _people_named
-from chatbot.conversation import build_query, clean_question, is_followup, normalize_history
+from chatbot.conversation import build_query, clean_question, is_followup, normalize_history, plainly
 from chatbot.errors import ChatbotError
 from chatbot.lexical import stem, terms
 
@@ -73,3 +73,17 @@ def test_a_role_described_in_a_followup_is_searched_as_its_title_with_the_earlie
     query = build_query("what did their top election official say?", ["Who won in Connecticut?"])
     assert query.text == "what did their Secretary of State say? (Who won in Connecticut?)"
     assert query.weights["secretary"] == 1.0 and query.weights["connecticut"] < 1.0
+
+
+@pytest.mark.parametrize("question, searched", [
+    ("Did the mayor's rival throw in the towel?", "Did the mayor's rival concede?"),
+    ("What if the challenger came out on top in November?", "What if the challenger win in November?"),
+    ("Who threw his hat into the ring?", "Who announce a run?"),
+    ("Has Gomes called it quits?", "Has Gomes give up?"),
+    ("Was it neck and neck?", "Was it close?"),
+    ("Who took the hat off the towel rack?", "Who took the hat off the towel rack?"),  # no idiom: as asked
+])
+def test_an_idiom_is_searched_in_plain_words(question, searched):
+    assert plainly(question) == searched
+    query = build_query(question)
+    assert query.question == question and query.text == searched and set(query.weights) == set(terms(searched))

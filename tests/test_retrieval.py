@@ -160,6 +160,12 @@ def test_who_holds_someones_title_is_answered_by_a_sentence_giving_it_or_naming_
     assert matches("Who is Bridgeport's police chief?") == {0.0}  # no article calls anyone that
 
 
+def test_an_idiom_is_asked_in_plain_words(fake_archive):
+    # "towel" is in no article; "concede" is in several, and what the question asks
+    answer = fake_archive.ask("Has the runner-up thrown in the towel?")
+    assert not answer.refused and "conced" in answer.text.lower()
+
+
 def test_he_or_she_opening_a_sentence_is_whom_the_sentence_before_names(fake_archive):
     def covered(question):
         return [e.coverage for e in fake_archive.evidence(question, k=26) if e.passage.highlight.startswith("She's asking")]
