@@ -94,6 +94,41 @@ _SPEAKER_ASKED = re.compile(r"\b(?:did|does|do|has|had|will|would)\s+((?:[\w'’
 
 
 @dataclass(frozen=True)
+class _Asked:
+    """What a question asks, read once per search and shared by every candidate passage's scoring.
+
+    Attributes:
+        question: the question, its names capitalised (`Retriever.cased`).
+        kind: its answer type (`question_type`).
+        words: its words (`question_words`).
+        years: the years it names ("in the February 2024 election").
+        identity: "Who is X?" (who someone is, not who did something).
+        introduced: for "Who is X?", the words naming X (for "Who is X's <title>?", the title).
+        role: "Who is X's <title>?".
+        who: a person asked for by "who", "whom" or "whose" (not "Who is X?").
+        role_asked: "What is X's role / position / title?".
+        speaker: for a quotation, the words of whom it asks to have spoken ("What did Gomes call ...").
+        source: "according to X": the words of X.
+        names: the stems of the names it asks about (`Retriever._names_asked`).
+        titled_as: for "What is the name of X?", the words describing X that are no names.
+    """
+
+    question: str
+    kind: str
+    words: tuple[str, ...]
+    years: frozenset[str]
+    identity: bool = False
+    introduced: tuple[str, ...] = ()
+    role: bool = False
+    who: bool = False
+    role_asked: bool = False
+    speaker: tuple[str, ...] = ()
+    source: tuple[str, ...] | None = None
+    names: tuple[str, ...] = ()
+    titled_as: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Passage:
     """A cited piece of an article.
 
@@ -357,15 +392,14 @@ class Retriever:
         leaders = dict.fromkeys(n for ranking in rankings for n in ranking[:_LEADERS])
         candidates += [n for n in leaders if n not in candidates]
         best_fused = fused[candidates[0]]
-        question = self.cased(query.question)
-        kind = question_type(question)
+        asked = self._asked(query.question)
         missing = [sentence_id(self.chunks[n].doc_id, s, e) for n in candidates for s, e in self.chunks[n].sentences]
         missing = [i for i in dict.fromkeys(missing) if i not in sentence_sims]
         sentence_sims.update(self._sentence_similarities(missing, vector))
         idf = self._local_idf(weights, candidates)
         results = []
         for n in candidates:
-            evidence = self._best_sentence(n, weights, kind, question, sentence_sims, idf, query.answered, query.names)
+            evidence = self._best_sentence(n, weights, asked, sentence_sims, idf, query.answered, query.names)
             blended = _BLEND * fused[n] / (best_fused or 1.0) + (1 - _BLEND) * evidence.sentence_score
             results.append((blended, evidence))
         results.sort(key=lambda item: -item[0])
@@ -373,6 +407,28 @@ class Retriever:
         if self._searches > 1 and self.reading is None:
             self.start_reading()
         return [_with_score(evidence, score) for score, evidence in _distinct_first(results)[:k]]
+
+    def _asked(self, question: str) -> _Asked:
+        """What the question asks (see `_Asked`), read once for all the passages scored."""
+        question = self.cased(question)
+        kind = question_type(question)
+        asked = question_words(question)
+        identity = IDENTITY.match(question) if kind == "person" else None  # "Who is the mayor?"
+        role = ROLE_OF.match(question) if identity else None
+        introduced = question_words(identity.group(1)) if identity else ()
+        if role:  # "Who is Ganim's communications director?": the title, not Ganim, whom many sentences name
+            introduced = question_words(as_title(role.group(1)))
+        speaker = _SPEAKER_ASKED.search(question) if kind == "quote" else None
+        according = _ACCORDING.search(question) if kind != "quote" else None
+        return _Asked(
+            question, kind, asked, frozenset(YEAR.findall(question)), bool(identity), introduced, bool(role),
+            who=kind == "person" and not identity and bool(_WHO_ASKED.search(question)),
+            role_asked=kind == "occupation" and bool(_ROLE_ASKED.search(question)),
+            speaker=tuple(question_words(speaker.group(1))) if speaker else (),
+            source=tuple(question_words(according.group(1))) if according else None,
+            names=tuple(self._names_asked(question)) if kind == "quote" else (),
+            # "What is the name of Bridgeport's incumbent mayor?" is "Who is the incumbent mayor?" (places aside)
+            titled_as=tuple(w for w in named_noun(question) if not self._is_name(stem(w))) if kind == "name" else ())
 
     def _local_idf(self, weights: dict[str, float], candidates: list[int]):
         """Term -> inverse document frequency among the chunks of the candidates' articles, for `coverage`.
@@ -385,40 +441,27 @@ class Retriever:
         local = np.array(sorted({m for n in candidates for m in self.by_doc[self.chunks[n].doc_id]}), dtype=np.int64)
         return {term: self.bm25.idf_among(term, local) for term in weights}.__getitem__
 
-    def _best_sentence(self, n: int, weights, kind: str, question: str, sims: dict[str, float], idf,
-                       answered=frozenset(), referred=()) -> Evidence:
+    def _best_sentence(self, n: int, weights, q: _Asked, sims: dict[str, float], idf, answered=frozenset(),
+                       referred=()) -> Evidence:
         chunk = self.chunks[n]
         article = self.articles[chunk.doc_id]
         whole = f"{article.title} {chunk.text}" if any(w < 1.0 for w in weights.values()) else ""
-        asked = question_words(question)
-        years, dated_on = set(YEAR.findall(question)), article.date or ""
+        kind, question, asked, years, dated_on = q.kind, q.question, q.words, q.years, article.date or ""
         people = self.people(chunk.doc_id, asked)
         dated = terms(_when(article.date))  # "in February" chooses the article dated February, not a sentence
         titled = [w for w in asked if w in people.titles]  # "the mayor" in an article naming Mayor Joe Ganim
-        identity = IDENTITY.match(question) if kind == "person" else None  # "Who is the mayor?"
-        who = kind == "person" and not identity and _WHO_ASKED.search(question)
         # "What is Rowena White's role?" is answered by the title an article gives her (not by "candidate"
         # for "What does Lamond Daniels do for a living?")
-        role_of = [w for w in asked if w in people.persons] if kind == "occupation" and _ROLE_ASKED.search(
-            question) else []
-        introduced = question_words(identity.group(1)) if identity else ()
-        role = ROLE_OF.match(question) if identity else None
-        if role:  # "Who is Ganim's communications director?": the title, not Ganim, whom many sentences name
-            introduced = question_words(as_title(role.group(1)))
+        role_of = [w for w in asked if w in people.persons] if q.role_asked else []
         quoted = set()
         elsewhere = False  # "What did Ned Lamont say?": an article that never names him quotes none of his words
         if kind == "quote":  # "What did the judge say" -> Clark's words; "what did he say" after Gomes spoke -> his
-            speaker = _SPEAKER_ASKED.search(question)
-            subject = question_words(speaker.group(1)) if speaker else ()
-            he_said = len(referred) == 1 and subject in (("he",), ("she",))
+            he_said = len(referred) == 1 and q.speaker in (("he",), ("she",))
             quoted = (people.meant(question_words(" ".join(referred))) if he_said
-                      else people.meant(subject) or people.meant(asked))
+                      else people.meant(q.speaker) or people.meant(asked))
             elsewhere = not quoted and not he_said and any(
-                chunk.doc_id not in self._articles_with(term) for term in self._names_asked(question))
-        according = _ACCORDING.search(question) if kind != "quote" else None
-        source = people.meant(question_words(according.group(1))) if according else set()
-        # "What is the name of Bridgeport's incumbent mayor?" is "Who is the incumbent mayor?" (places aside)
-        titled_as = [w for w in named_noun(question) if not self._is_name(stem(w))] if kind == "name" else []
+                chunk.doc_id not in self._articles_with(term) for term in q.names)
+        source = people.meant(q.source) if q.source is not None else set()
         scored = []
         opening = self._sentence_before(n)  # the sentence before the chunk's first, from the chunk before it
         for position, (start, end) in enumerate(chunk.sentences):
@@ -437,15 +480,15 @@ class Retriever:
             match = type_match(kind, sentence, question)
             if match and years and kind in STRICT_TYPES and not years & set(YEAR.findall(f"{dated_on} {sentence}")):
                 match = 0.0  # "in the February 2024 election": a 2023 article's number is another event's
-            if identity:
-                match = float(people.introduces(sentence, introduced))
-            if role and not match and people.titles_named(introduced, words(sentence)):
+            if q.identity:
+                match = float(people.introduces(sentence, q.introduced))
+            if q.role and not match and people.titles_named(q.introduced, words(sentence)):
                 match = 0.5  # '"...," Ganim said.' names Bridgeport's mayor, less plainly; nobody is its police chief
-            if titled_as and not match:
-                match = float(people.introduces(sentence, titled_as))
+            if q.titled_as and not match:
+                match = float(people.introduces(sentence, q.titled_as))
             if role_of and not match:  # "What position does Thomas hold?": "Secretary of the State Stephanie
                 match = float(people.introduces(sentence, role_of))  # Thomas said", a title given with her name
-            if who and not match:  # "Ganim claims he has won" names him, by surname; '"...," Ganim said' does not
+            if q.who and not match:  # "Ganim claims he has won" names him, by surname; '"...," Ganim said' does not
                 speaking = people.attributed(sentence) if type_match("quote", sentence, question) else set()
                 match = float(bool(people.named(sentence) - speaking - set(asked)))
             if match and quoted:  # a quotation is what the asked person said only if it is theirs
