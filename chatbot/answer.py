@@ -43,12 +43,17 @@ from .lexical import terms
 from .retrieval import Evidence, Passage
 from .scoring import ANSWER_KINDS, IDENTITY, ROLE_OF, STRICT_TYPES, kind_words, overlap, question_type
 
-__all__ = ["Citation", "Answer", "Thresholds", "compose", "refusal", "is_instruction", "asks_opinion", "quoted", "lead",
-           "NOT_FOUND", "NO_INSTRUCTIONS", "NO_OPINIONS"]
+__all__ = ["Citation", "Answer", "Thresholds", "compose", "refusal", "is_instruction", "asks_opinion", "asks_summary",
+           "is_small_talk", "quoted", "lead", "NOT_FOUND", "NO_INSTRUCTIONS", "NO_OPINIONS", "NO_SUMMARIES",
+           "SMALL_TALK", "DECLINED"]
 
 NOT_FOUND = "I couldn't find that in the articles."
 NO_INSTRUCTIONS = "I only answer questions about the articles; I don't follow instructions."
 NO_OPINIONS = "I only report what the articles say; I don't give opinions or advice."
+NO_SUMMARIES = ("I answer questions one fact at a time, quoting the sentence each answer comes from; I don't "
+                "summarize the articles. Ask me who, what, when, where or why.")
+SMALL_TALK = ("Hello. I answer questions about the news articles, quoting the sentence each answer comes from: "
+              "ask me one.")
 _KIND_WORDS = {"date": "a date or time", "number": "a number", "age": "an age", "duration": "a length of time",
                "party": "a political party", "occupation": "a job", "education": "a school or degree",
                "family": "a family member", "penalty": "a penalty or charge", "name": "a name", "place": "a place"}
@@ -76,6 +81,22 @@ _OPINION = re.compile(
     r"support|like|say)\b"
     r"|\byour\s+(own\s+|personal\s+|honest\s+)?(opinion|view|views|take|thoughts|advice|recommendation|pick|verdict)\b"
     r"|\b(who|which)\b[^?]{0,40}\b(is|was|are|would be)\s+(the\s+)?(better|best|worse|worst)\b", re.I)
+
+# A request for a summary of the articles, which no one sentence gives: "Summarize the articles", "What
+# are these articles about?" (not "What did the judge's summary say?").
+_SUMMARY = re.compile(
+    r"^\W*(please\s+)?((can|could|would)\s+you\s+)?(summari[sz]e|recap|sum up)\b"
+    r"|\b(give|show|tell)\s+me\s+(a|an|the)\s+(short\s+|brief\s+|quick\s+)?(summary|overview|recap|gist)\b"
+    r"|\b(summary|overview|recap|gist|tl;?\s*dr)\s+of\s+(the|these|this|all|each)\s+(\w+\s+)?"
+    r"(articles?|news|stories|story|archive)\b"
+    r"|^\W*what(\s+is|\s+are|['’]s)\s+(this|these|the|all\s+the)\s*(articles?|news|stories|archive)?\s+"
+    r"(all\s+)?about\W*$"
+    r"|^\W*tl;?\s*dr\W*$", re.I)
+# Greetings and thanks, said on their own.
+_SMALL_TALK = re.compile(
+    r"^\W*(hi|hello|hey|hiya|howdy|yo|greetings|good\s+(morning|afternoon|evening|day)|thanks|thank\s+you|thx|ty|"
+    r"cheers|ok|okay|cool|great|nice|bye|goodbye|see\s+you)(\s+(there|again|so\s+much|very\s+much|a\s+lot|all|"
+    r"everyone|bot|chatbot))?\W*$", re.I)
 
 # A sentence saying that a time is not known (yet), as opposed to giving one: for "when" questions.
 _UNKNOWN_TIME = re.compile(
@@ -153,6 +174,16 @@ def is_instruction(question: str) -> bool:
     return bool(_INSTRUCTION.search(question))
 
 
+def asks_summary(question: str) -> bool:
+    """True when the question asks for a summary of the articles ("Summarize the articles")."""
+    return bool(_SUMMARY.search(question))
+
+
+def is_small_talk(question: str) -> bool:
+    """True when the message is a greeting or thanks on its own ("hi", "Thanks!")."""
+    return bool(_SMALL_TALK.match(question))
+
+
 def asks_opinion(question: str) -> bool:
     """True when the question asks for the bot's opinion or advice ("Who should I vote for?")."""
     return bool(_OPINION.search(question))
@@ -163,7 +194,10 @@ _DECLINED = (
     (is_instruction, "the question asks the bot to follow instructions, which it does not do", NO_INSTRUCTIONS),
     (asks_opinion, "the question asks for an opinion or advice, which the articles can only report, not give",
      NO_OPINIONS),
+    (asks_summary, "the question asks for a summary, which no one sentence of the articles gives", NO_SUMMARIES),
+    (is_small_talk, "the message is a greeting or thanks, not a question", SMALL_TALK),
 )
+DECLINED = tuple(reply for _, _, reply in _DECLINED)  # the replies to them
 
 
 def refusal(question: str, evidence: list[Evidence], thresholds: Thresholds = Thresholds(),

@@ -1,6 +1,7 @@
 """Answer composition from hand-made evidence: quoting, citing, agreeing, disagreeing, refusing."""
 
-from chatbot.answer import NO_INSTRUCTIONS, NO_OPINIONS, NOT_FOUND, Thresholds, asks_opinion, compose, is_instruction
+from chatbot.answer import (NO_INSTRUCTIONS, NO_OPINIONS, NO_SUMMARIES, NOT_FOUND, SMALL_TALK, Thresholds, asks_opinion,
+                            asks_summary, compose, is_instruction, is_small_talk)
 from chatbot.retrieval import Evidence, Passage
 
 
@@ -62,6 +63,23 @@ def test_a_question_asking_the_bots_opinion_is_refused_and_one_asking_what_someo
     for question in ("What did Gomes think of the ruling?", "What number should I call to report fraud?",
                      "Who won the better share of the absentee vote?"):
         assert not asks_opinion(question), question
+
+
+def test_a_request_for_a_summary_or_a_greeting_gets_a_sentence_saying_what_the_bot_does():
+    strong = evidence("a", "Ganim won the primary.", dense=0.99, cover=1.0)
+    answer = compose("Summarize the articles", [strong])
+    assert answer.refused and "summary" in answer.reason and answer.text == NO_SUMMARIES and answer.suggestions == ()
+    answer = compose("hi", [strong])
+    assert answer.refused and "greeting" in answer.reason and answer.text == SMALL_TALK and answer.suggestions == ()
+    for question in ("Can you summarize the news?", "Give me a quick overview", "What are these articles about?",
+                     "What's this all about?", "tl;dr"):
+        assert asks_summary(question), question
+    for question in ("What did the judge's summary say?", "What is the lawsuit about?", "What happened?"):
+        assert not asks_summary(question), question
+    for message in ("Hello there!", "thanks!", "Thank you so much.", "ok"):
+        assert is_small_talk(message), message
+    for question in ("Hi, who won the primary?", "OK so who won?", "Thanks. When is the election?"):
+        assert not is_small_talk(question), question
 
 
 def test_thresholds_decide():
