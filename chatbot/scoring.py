@@ -75,9 +75,10 @@ _DAY = re.compile(rf"\b({_MONTHS})\.?\b|\b(monday|tuesday|wednesday|thursday|fri
                   r"\b\d{1,2}/\d{1,2}\b", re.I)
 STRICT_TYPES = frozenset({"date", "number", "age", "duration", "party", "occupation", "education", "family",
                           "penalty", "name", "place"})
-# The kinds a sentence must give to answer: the strict ones, and someone's words for "What did X say?"
-# (a question of another kind may take any sentence that answers it).
-ANSWER_KINDS = STRICT_TYPES | {"quote", "condition"}
+# The kinds a sentence must give to answer: the strict ones, someone's words for "What did X say?", a
+# condition for "What would happen if ...?" and what someone can do for "Could the judge stop it?" (a
+# question of another kind may take any sentence that answers it).
+ANSWER_KINDS = STRICT_TYPES | {"quote", "condition", "ability"}
 # The words a party, job, schooling, family or penalty is said with. The first four must be said of
 # the person the question names, if it names one ("Republican David Herz", "Gomes, a former
 # teacher"): an article names many people, and another's party is not theirs.
@@ -177,6 +178,12 @@ _KINDS = (  # checked in this order when two start at the same word
                           r"|\bwhat (was|is|were) [\w'’ ]{0,30}\bmargin\b"
                           r"|\bwhat (was|were|is|are) the (\w+ ){0,2}(totals?|tall(y|ies)|counts?)\b")),
     ("condition", re.compile(r"\bwhat\b[\w\s'’]*\bhappen\w*\b[\w\s'’,-]*\b(if|unless|should)\b|\bwhat if\b")),
+    # whether someone can do something: "Could the judge stop the election?", "Does her office have the power
+    # to investigate?" (not "Can you recommend ...?", a request)
+    ("ability", re.compile(r"^\W*(and\s+|so\s+|but\s+)?(can|could|cannot|can't|couldn't)\s+(?!(you|u|i|we)\b)"
+                           r"|\b(is|are|was|were)\s+[\w\s'’]{1,40}\b(able|allowed|permitted|empowered)\s+to\b"
+                           r"|\b(does|do|did)\s+[\w\s'’]{1,40}\bhave\s+(the\s+)?(power|authority|jurisdiction|"
+                           r"right)\b")),
     ("person", re.compile(r"\b(who|whom|whose)\b"
                           r"|\bwhich (judge|person|candidate|lawyer|attorney|official|man|woman)\b"
                           r"|\b(which|what)\s+((?!(?:is|was|are|were|has|have|had|did|does|do|will|would|could|can|"
@@ -197,7 +204,7 @@ _SOURCE = re.compile(r"\W*according to [^,?]{1,60},\s*")
 
 def question_type(question: str) -> str:
     """The kind of answer a question wants: date, age, duration, number, person, quote, place, condition,
-    reason, one of the other `STRICT_TYPES`, or other.
+    ability, reason, one of the other `STRICT_TYPES`, or other.
 
     The question's first wh-phrase decides: "What did Ganim declare when he won?" wants what he
     declared (a quote), not a date; "Why did the judge say who won?" wants a reason.
@@ -295,9 +302,17 @@ def type_match(kind: str, sentence: str, question: str) -> float:
         return 1.0 if _new_place(sentence, question) else 0.0
     if kind == "condition":  # "What would happen if Gomes won?": "If Gomes wins, he would withdraw the complaint."
         return 1.0 if re.search(r"\b(if|unless|in the event|otherwise)\b", sentence, re.I) else 0.0
+    if kind == "ability":  # "The judge has no authority to halt an election", "does not have jurisdiction"
+        return 1.0 if _ABILITY.search(sentence) else 0.0
     if kind == "reason":
         return 1.0 if _REASON.search(sentence) and not _REASON_BEFORE.match(sentence) else 0.0
     return 0.0
+
+
+# What someone can or cannot do, said in a sentence.
+_ABILITY = re.compile(r"\b(authority|power|powers|jurisdiction|unable|able to|cannot|can't|can not|could not|"
+                      r"couldn't|allowed|permitted|barred|prohibited|forbidden|empowered)\b|\bonly\b[^.]{0,60}\bcan\b",
+                      re.I)
 
 
 # A reason said in a sentence: a causal connective ("because", ", so", "so mishandled ... that",

@@ -56,6 +56,9 @@ from chatbot.scoring import IDENTITY, ROLE_OF, coverage, kind_words, named_noun,
     ("What is the name of the woman in the video?", "name"),
     ("Where did John Gomes go to college?", "education"),
     ("Is Joe Ganim married?", "family"),
+    ("Could the judge stop the general election?", "ability"),  # whether someone can, not what happened
+    ("does her office have the power to investigate?", "ability"),
+    ("Can you recommend a good lasagna recipe?", "other"),  # a request to the bot
 ])
 def test_question_type(question, kind):
     assert question_type(question) == kind
@@ -159,6 +162,17 @@ def test_a_count_wants_a_number_of_the_counted_thing_and_a_cost_wants_money(ques
     ("What is the name of the station that reported it?", "It was first reported by NBC Connecticut.", True),
 ])
 def test_a_party_job_penalty_or_name_must_be_said_of_whom_the_question_asks_about(question, sentence, holds):
+    assert type_match(question_type(question), sentence, question) == (1.0 if holds else 0.0)
+
+
+@pytest.mark.parametrize("sentence, holds", [
+    ("The judge has no authority to halt an election, so voting is still set for Tuesday.", True),
+    ("The Secretary of the State's Office does not have jurisdiction to investigate.", True),
+    ("Connecticut law requires that only a voter or a voter's designee can drop a ballot in the box.", True),
+    ("The result of next week's general election will determine what happens next.", False),
+])
+def test_whether_someone_can_is_answered_by_a_sentence_saying_what_they_can_or_cannot_do(sentence, holds):
+    question = "Could the judge stop the general election from going ahead?"
     assert type_match(question_type(question), sentence, question) == (1.0 if holds else 0.0)
 
 
