@@ -300,7 +300,7 @@ def compose(question: str, evidence: list[Evidence], thresholds: Thresholds = Th
             continue
         citation = Citation(len(citations) + 1, other.passage)
         citations.append(citation)
-        (differ if _numbers(sentence) != _numbers(lead_sentence) and _numbers(sentence) else agree).append(citation)
+        (differ if _differ(sentence, lead_sentence) else agree).append(citation)
     markers = "".join(f"[{c.number}]" for c in [citations[0], *agree])
     text = f"{lead_sentence} {markers}"
     for citation in differ:
@@ -323,6 +323,16 @@ def lead(question: str, evidence: list[Evidence]) -> Evidence:
         best = max(e.type_match for e in candidates) if candidates else 0.0  # a title given with the name
         candidates = [e for e in candidates if best and e.type_match == best] or candidates  # beats the name
     return candidates[0]
+
+
+def _differ(sentence: str, other: str) -> bool:
+    """True when two sentences saying much the same give numbers and neither holds all the other's.
+
+    Example: "won by 251 votes" and "won by 270 votes" differ; "ahead of September's primary" and "the
+    results of a Sept. 12 primary" do not: the second only adds a number.
+    """
+    mine, theirs = _numbers(sentence), _numbers(other)
+    return bool(mine and theirs) and not (mine <= theirs or theirs <= mine)
 
 
 def _numbers(sentence: str) -> set[str]:

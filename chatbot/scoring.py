@@ -64,15 +64,18 @@ _TENURE_ASKED = re.compile(r"\bhow long (has|have|had|did|was|were|is)\b", re.I)
 # "What year ...?" wants a year and "What time ...?" a time of day, not any date ("next week", "Tuesday").
 # "On what exact date ...?" and "On what calendar date ...?" ask what "what date" does
 _EXACT = r"(?:(?:exact|precise|specific|particular|calendar)\s+)?"
-_YEAR_ASKED = re.compile(rf"\b(what|which)\s+{_EXACT}year\b", re.I)
+_THE = r"(?:\s+(?:is|was|were|are|will\s+be)\s+the|['’]s\s+the)?"  # "What was the date of ...?" asks "what date"
+_YEAR_ASKED = re.compile(rf"\b(what|which){_THE}\s+{_EXACT}year\b", re.I)
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-_CLOCK_ASKED = re.compile(rf"\bwhat\s+{_EXACT}time\b", re.I)
+_CLOCK_ASKED = re.compile(rf"\bwhat{_THE}\s+{_EXACT}time\b", re.I)
 # A time of day, for "What time ...?": "8 p.m.", "noon", "in the morning"; not "an hour after polls closed".
 _CLOCK = re.compile(r"\b\d{1,2}(:\d\d)?\s*(a\.m\.|p\.m\.|am\b|pm\b|o'clock)|\b\d{1,2}:\d\d\b|"
                     r"\b(noon|midnight|morning|afternoon|evening|night|dawn|dusk)\b", re.I)
-_DAY_ASKED = re.compile(rf"\b(what|which)\s+{_EXACT}(date|day)\b", re.I)  # a calendar date, not "today" or "this week"
-_DAY = re.compile(rf"\b({_MONTHS})\.?\b|\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|"
-                  r"\b\d{1,2}/\d{1,2}\b", re.I)
+# "What date ...?" and "What day ...?" want a day: "Sept. 12", "12 September", "9/12", "Tuesday"; not "today",
+# "this week" or "September's primary", which names the month only
+_DAY_ASKED = re.compile(rf"\b(what|which){_THE}\s+{_EXACT}(date|day)\b", re.I)
+_DAY = re.compile(rf"\b({_MONTHS})\.?\s+\d{{1,2}}\b|\b\d{{1,2}}(st|nd|rd|th)?\s+(of\s+)?({_MONTHS})\b"
+                  r"|\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|\b\d{1,2}/\d{1,2}\b", re.I)
 STRICT_TYPES = frozenset({"date", "number", "age", "duration", "party", "occupation", "education", "family",
                           "penalty", "name", "place"})
 # The kinds a sentence must give to answer: the strict ones, someone's words for "What did X say?", a
@@ -152,7 +155,11 @@ ROLE_OF = re.compile(r"\W*who\s*(?:is|was|are|were|'s)\s+(?:the\s+)?(?:[\w.-]+\s
                      re.I)
 
 _KINDS = (  # checked in this order when two start at the same word
-    ("name", re.compile(r"\b(what|what's|whats)\b[\w\s'’]{0,12}\bname of\b")),
+    # "What is the name of the judge?", "What's the judge's name?", "judge name?"
+    ("name", re.compile(r"\b(what|what's|whats)\b[\w\s'’]{0,12}\bname of\b"
+                        r"|\b(what|what's|whats)\s+((is|was|are|were)\s+)?(the\s+)?[\w\s'’-]{1,40}?['’]s?\s+"
+                        r"((full|first|last)\s+)?names?\b(?!\s+of)"
+                        r"|^\W*(the\s+)?[\w'’-]+(\s+[\w'’-]+)?\s+names?\W*$")),
     ("party", re.compile(r"\b(what|which)\s+(political\s+)?part(y|ies)\b(?![\w\s'’]*\b(watch|victory|celebrat|"
                          r"held|hold|host|threw|throw|attend|night)\b)|\bparty affiliation\b"
                          r"|\b(under|on)\s+(what|which)\s+(party\s+)?(label|banner|line|ticket)\b"
@@ -173,7 +180,7 @@ _KINDS = (  # checked in this order when two start at the same word
     ("age", re.compile(r"\bhow old\b|\bwhat age\b|\bwhat('s| is| was)\s+[\w\s'’]{0,40}?\bage\b")),
     ("duration", re.compile(r"\bhow (long|soon|quickly|fast)\b|\bfor how long\b|\bhow much time\b"
                             r"|\b(what|which)\s+(span|period|length|stretch|amount)\s+of\s+time\b")),
-    ("date", re.compile(rf"\b(when|what {_EXACT}(date|day|year|month|time)|which {_EXACT}(date|day|year|month))\b")),
+    ("date", re.compile(rf"\b(when|what{_THE} {_EXACT}(date|day|year|month|time)|which {_EXACT}(date|day|year|month))\b")),
     ("number", re.compile(r"\bhow (many|much)\b|\bwhat ([\w-]+ )?(number|percentage|margin)\b|\bby how\b"
                           r"|\bwhat (was|is|were) [\w'’ ]{0,30}\bmargin\b"
                           r"|\bwhat (was|were|is|are) the (\w+ ){0,2}(totals?|tall(y|ies)|counts?)\b")),
@@ -385,6 +392,11 @@ _PHRASE_END = re.compile(r"\b(who|whom|that|which|in|on|at|for|of|from|with|by|t
                          r"caught|heard|named|called|known|filmed|recorded|involved|accused|\w+ed)\b")
 
 
+# The noun phrase before "name" in "What's the judge's name?" and "judge name?".
+_NAME_AFTER = re.compile(r"^\W*(?:(?:what|what's|whats)\s+(?:(?:is|was|are|were)\s+)?)?(?:the\s+)?"
+                         r"([\w\s'’-]{1,40}?)(?:['’]s?|s)?\s+(?:(?:full|first|last)\s+)?names?\W*$", re.I)
+
+
 def named_noun(question: str) -> list[str]:
     """The words of the noun phrase whose name "What is the name of ...?" asks for, its head last.
 
@@ -393,6 +405,8 @@ def named_noun(question: str) -> list[str]:
     """
     after = re.split(r"\bname of\s+(?:the\s+|an?\s+|this\s+|that\s+)?", question, maxsplit=1, flags=re.I)
     phrase = _PHRASE_END.split(after[-1].lower(), maxsplit=1)[0] if len(after) > 1 else ""
+    if not phrase and (before := _NAME_AFTER.search(question)):  # "What's the judge's name?", "judge name?"
+        phrase = before.group(1).lower()
     return [w for w in words(phrase) if w not in STOPWORDS]
 
 

@@ -31,6 +31,13 @@ def test_articles_that_disagree_on_numbers_are_both_reported():
     assert "Another article differs" in answer.text and "270" in answer.text and "[2]" in answer.text
 
 
+def test_an_article_only_adding_a_number_is_cited_as_agreeing_not_as_differing():
+    answer = compose("When was the primary?", [
+        evidence("a", "A judge ordered a new primary after a video surfaced ahead of September's primary."),
+        evidence("b", "A judge ordered a new primary after a video surfaced ahead of the Sept. 12 primary.", dense=0.6)])
+    assert "differs" not in answer.text and answer.text.endswith("[1][2]")
+
+
 def test_weak_evidence_is_refused_plainly_with_suggestions():
     weak = evidence("a", "The weather was mild.", dense=0.1, cover=0.0)
     answer = compose("What is the capital of France?", [weak])

@@ -166,6 +166,13 @@ def test_an_idiom_is_asked_in_plain_words(fake_archive):
     assert not answer.refused and "conced" in answer.text.lower()
 
 
+@pytest.mark.parametrize("question", ["What is the name of the judge?", "What's the judge's name?", "judge name?"])
+def test_the_name_asked_for_is_answered_by_a_sentence_giving_it(fake_archive, question):
+    # "name" is what is wanted, not a word the answering sentence must hold
+    answer = fake_archive.ask(question)
+    assert not answer.refused and "William Clark" in answer.text
+
+
 def test_he_or_she_opening_a_sentence_is_whom_the_sentence_before_names(fake_archive):
     def covered(question):
         return [e.coverage for e in fake_archive.evidence(question, k=26) if e.passage.highlight.startswith("She's asking")]

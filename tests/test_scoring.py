@@ -56,6 +56,10 @@ from chatbot.scoring import IDENTITY, ROLE_OF, coverage, kind_words, named_noun,
     ("What is the name of the woman in the video?", "name"),
     ("Where did John Gomes go to college?", "education"),
     ("Is Joe Ganim married?", "family"),
+    ("What was the date of the original primary?", "date"),  # "what was the date" asks "what date"
+    ("What's the judge's name?", "name"),
+    ("judge name?", "name"),
+    ("What did Gomes name his campaign?", "other"),
     ("Could the judge stop the general election?", "ability"),  # whether someone can, not what happened
     ("does her office have the power to investigate?", "ability"),
     ("Can you recommend a good lasagna recipe?", "other"),  # a request to the bot
@@ -96,6 +100,10 @@ def test_type_match(kind, sentence, holds):
     ("What date was the primary held?", "The results of a Sept. 12 primary were tossed out.", True),
     ("On what exact date was the primary held?", "Clark was nominated in 2021.", False),
     ("On what exact date was the primary held?", "The results of a Sept. 12 primary were tossed out.", True),
+    # a month is no day: "September's primary" does not say on what date it was
+    ("What was the date of the original primary?", "A video surfaced ahead of September's primary.", False),
+    ("What was the date of the original primary?", "The results of a Sept. 12 primary were tossed out.", True),
+    ("What day is the election?", "Voting is still set for Tuesday.", True),
 ])
 def test_a_year_a_time_of_day_or_a_calendar_day_asked_for_is_not_any_date(question, sentence, holds):
     assert type_match("date", sentence, question) == (1.0 if holds else 0.0)
@@ -265,6 +273,8 @@ def test_the_noun_whose_name_is_asked_is_read_with_its_head_last():
     assert named_noun("What is the name of the woman seen in the video?") == ["woman"]
     assert named_noun("What is the name of Bridgeport's incumbent mayor?") == ["bridgeport", "incumbent", "mayor"]
     assert named_noun("Who won the primary?") == []
+    assert named_noun("What's the judge's name?") == named_noun("judge name?") == ["judge"]
+    assert named_noun("What is Gomes's lawyer's name?") == ["gomes", "lawyer"]
 
 
 @pytest.mark.parametrize("sentence, holds", [
