@@ -180,7 +180,8 @@ _KINDS = (  # checked in this order when two start at the same word
     ("age", re.compile(r"\bhow old\b|\bwhat age\b|\bwhat('s| is| was)\s+[\w\s'’]{0,40}?\bage\b")),
     ("duration", re.compile(r"\bhow (long|soon|quickly|fast)\b|\bfor how long\b|\bhow much time\b"
                             r"|\b(what|which)\s+(span|period|length|stretch|amount)\s+of\s+time\b")),
-    ("date", re.compile(rf"\b(when|what{_THE} {_EXACT}(date|day|year|month|time)|which {_EXACT}(date|day|year|month))\b")),
+    ("date", re.compile(rf"\b(when|what{_THE} {_EXACT}(date|day|year|month|time)"
+                        rf"|which {_EXACT}(date|day|year|month))\b")),
     ("number", re.compile(r"\bhow (many|much)\b|\bwhat ([\w-]+ )?(number|percentage|margin)\b|\bby how\b"
                           r"|\bwhat (was|is|were) [\w'’ ]{0,30}\bmargin\b"
                           r"|\bwhat (was|were|is|are) the (\w+ ){0,2}(totals?|tall(y|ies)|counts?)\b")),
