@@ -27,7 +27,7 @@ def test_the_golden_file_is_well_formed_and_big_enough():
 @pytest.mark.parametrize("path, floors", [
     (GOLDEN, {"hit@k": 0.90, "mrr": 0.85, "accuracy": 0.76, "refusal_recall": 0.90, "false_refusals": 0.10}),
     (HELDOUT, {"hit@k": 0.92, "mrr": 0.88, "accuracy": 0.90, "refusal_recall": 0.90, "false_refusals": 0.10}),
-    (INDEPENDENT, {"hit@k": 0.90, "mrr": 0.86, "accuracy": 0.82, "refusal_recall": 0.89, "false_refusals": 0.08}),
+    (INDEPENDENT, {"hit@k": 0.90, "mrr": 0.86, "accuracy": 0.80, "refusal_recall": 0.89, "false_refusals": 0.08}),
 ])
 def test_scores_stay_above_their_floors(real_archive, path, floors, tmp_path):
     report = evaluate(real_archive, load_golden(path), k=3)
