@@ -216,7 +216,8 @@ class Archive:
         cleaned = self._clean(question)
         query = self._query(cleaned, history)
         return compose(cleaned, self._search(query, k), self.thresholds,
-                       self.retriever.unmentioned(plainly(cleaned), followup=query.followup), followup=query.followup)
+                       self.retriever.unmentioned(self.retriever.spelt(plainly(cleaned)), followup=query.followup),
+                       followup=query.followup)
 
 
 def _people_named(sentence: str, persons) -> list[str]:

@@ -173,6 +173,16 @@ def test_the_name_asked_for_is_answered_by_a_sentence_giving_it(fake_archive, qu
     assert not answer.refused and "William Clark" in answer.text
 
 
+def test_a_misspelt_name_is_read_in_the_articles_spelling(fake_archive):
+    spelt = fake_archive.retriever.spelt
+    assert spelt("Who was Gomez's attorney?") == "Who was Gomes's attorney?"
+    assert spelt("What did Stepanie Thomas say in Bridgport?") == "What did Stephanie Thomas say in Bridgeport?"
+    assert spelt("Which policy areas?") == "Which policy areas?"  # one letter from "police", which is no name
+    # and so the question asks about a person the articles name: what they never say of him is refused
+    answer = fake_archive.ask("What is Gomez's favorite food?")
+    assert answer.refused and "favorite" in answer.reason
+
+
 def test_he_or_she_opening_a_sentence_is_whom_the_sentence_before_names(fake_archive):
     def covered(question):
         return [e.coverage for e in fake_archive.evidence(question, k=26) if e.passage.highlight.startswith("She's asking")]
