@@ -234,9 +234,10 @@ def _judge(question: str, evidence: list[Evidence], thresholds: Thresholds,
     best = max(evidence, key=lambda e: e.sentence_score)
     if kind in ("date", "duration") and best.dense >= thresholds.dense and _UNKNOWN_TIME.search(best.passage.highlight):
         return "the closest sentence says the time is not known yet", best
-    if ROLE_OF.match(question) and not any(e.type_match for e in evidence[:3]):
+    kind_given = any(e.type_match for e in evidence[:3])  # by one of the three closest sentences
+    if ROLE_OF.match(question) and not kind_given:
         return "the question asks who holds a title that none of the closest sentences gives anyone", None
-    if kind in STRICT_TYPES and not any(e.type_match for e in evidence[:3]):
+    if kind in STRICT_TYPES and not kind_given:
         return f"the question asks for {_KIND_WORDS[kind]} and none of the closest sentences gives one", None
     if kind in STRICT_TYPES:
         # Judge the sentence the answer would quote (one giving a date for "when"), not a closer one giving
