@@ -185,7 +185,9 @@ _KINDS = (  # checked in this order when two start at the same word
     ("number", re.compile(r"\bhow (many|much)\b|\bwhat ([\w-]+ )?(number|percentage|margin)\b|\bby how\b"
                           r"|\bwhat (was|is|were) [\w'’ ]{0,30}\bmargin\b"
                           r"|\bwhat (was|were|is|are) the (\w+ ){0,2}(totals?|tall(y|ies)|counts?)\b")),
-    ("condition", re.compile(r"\bwhat\b[\w\s'’]*\bhappen\w*\b[\w\s'’,-]*\b(if|unless|should)\b|\bwhat if\b")),
+    # "What would happen if ...?", and in a conversation "And if Ganim wins instead?"
+    ("condition", re.compile(r"\bwhat\b[\w\s'’]*\bhappen\w*\b[\w\s'’,-]*\b(if|unless|should)\b|\bwhat if\b"
+                             r"|^\W*(and|but|so)?\s*if\b")),
     # whether someone can do something: "Could the judge stop the election?", "Does her office have the power
     # to investigate?" (not "Can you recommend ...?", a request)
     ("ability", re.compile(r"^\W*(and\s+|so\s+|but\s+)?(can|could|cannot|can't|couldn't)\s+(?!(you|u|i|we)\b)"

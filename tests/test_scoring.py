@@ -26,6 +26,7 @@ from chatbot.scoring import IDENTITY, ROLE_OF, coverage, kind_words, named_noun,
     ("Who nominated him?", "person"),
     ("Why couldn't the judge stop the election?", "reason"),
     ("What would happen to the lawsuit if the challenger came out on top?", "condition"),
+    ("and if Ganim wins instead?", "condition"),  # after "What happens if Gomes wins?"
     ("What happened to the ballots?", "other"),
     ("What did Gomes say?", "quote"),
     ("How did Judge Clark describe the results?", "quote"),
