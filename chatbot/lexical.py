@@ -1,13 +1,14 @@
 """Lexical: words, stems and BM25 over the chunks, with spelling repair against the corpus.
 
 `terms()` lower-cases, splits on non-word characters, drops stop words and strips common English
-suffixes, so "nominated" and "nominate" meet; abbreviated months and titles read as their words
-("Sept." is September, "Gov." governor). `Bm25` scores chunks for a bag of weighted query terms
-(Okapi BM25, k1=1.2, b=0.75). A query word the corpus never uses is repaired to the most frequent
-corpus word one edit away ("Bridgport" -> "bridgeport"), found through a delete-neighbourhood table
-built on first need. A word the model's vocabulary knows whole ("change", "night") is spelt right
-even when the corpus never uses it: it is only matched to another form of itself ("dropping" ->
-"drop", "throw" -> "thrown"), never to another word ("change" is not "hang", "night" not "fight").
+suffixes, so "nominated" meets "nominate" and "voting", "voted" and "votes" meet "vote"; abbreviated
+months and titles read as their words ("Sept." is September, "Gov." governor). `Bm25` scores chunks
+for a bag of weighted query terms (Okapi BM25, k1=1.2, b=0.75). A query word the corpus never uses
+is repaired to the most frequent corpus word one edit away ("Bridgport" -> "bridgeport"), found
+through a delete-neighbourhood table built on first need. A word the model's vocabulary knows whole
+("change", "night") is spelt right even when the corpus never uses it: it is only matched to another
+form of itself ("drops" -> "drop"), never to another word ("change" is not "hang", "night" not
+"fight").
 
 What it leaves out: phrase and proximity matching, languages other than English, and persistence:
 the index is rebuilt in memory from the stored chunks when an archive is opened (about a second per
@@ -33,7 +34,7 @@ their theirs them themselves then there these they this those through to too und
 we were what when where which while who whom whose why will with would you your yours yourself
 yourselves about above after again against all am any because before below between both down during
 each few further here more most s t d ll m o re ve y also did does tell say says said please
-according get got let us may might must shall
+according get got let us may might must shall go goes going gone went
 """.split())
 
 _WORD = re.compile(r"[0-9]+(?:[.,][0-9]+)*|[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
@@ -54,11 +55,21 @@ _IRREGULAR = {form: verb for verb, forms in (
     ("come", "came"), ("become", "became"), ("fall", "fell fallen"), ("drive", "drove driven"),
     ("rise", "rose risen"), ("hide", "hid hidden"), ("catch", "caught"), ("teach", "taught"), ("feel", "felt"),
     ("hear", "heard"), ("sell", "sold"), ("build", "built"), ("spend", "spent"), ("swear", "swore sworn"),
-    ("break", "broke broken"), ("steal", "stole stolen"), ("forget", "forgot forgotten"), ("go", "went gone"),
+    ("break", "broke broken"), ("steal", "stole stolen"), ("forget", "forgot forgotten"),
     ("shoot", "shot"), ("sit", "sat"), ("stick", "stuck"), ("strike", "struck"), ("tear", "tore torn"),
     ("wear", "wore worn"), ("draw", "drew drawn"), ("grow", "grew grown"), ("show", "shown"), ("bear", "bore"),
+    ("sue", "sued sues suing"), ("use", "used uses using"),
 ) for form in forms.split()}
-_SUFFIXES = ("ations", "ation", "ings", "ing", "edly", "ed", "ies", "es", "s", "ly", "ment", "ers", "er")
+# (suffix, the shortest stem it may leave): "voting" -> "vot" (then "vote"), but "early" keeps its "ly" and
+# "voter" its "er" (a voter is not a vote)
+_SUFFIXES = (("ations", 4), ("ation", 4), ("ings", 3), ("ing", 3), ("edly", 4), ("ied", 2), ("ed", 3), ("ies", 2),
+             ("es", 3), ("s", 3), ("ly", 4), ("ment", 4), ("ers", 4), ("er", 4))
+_Y = {"ies": "y", "ied": "y"}  # "parties" -> "party", "carried" -> "carry"
+_VERB_ENDINGS = ("ing", "ings", "ed", "er", "ers")
+_SIBILANT = ("s", "x", "z", "ch", "sh")  # "boxes" -> "box", but "votes" is "vote" + "s"
+_SHORT_E = re.compile(r"[^aeiouy][aeiouy][^aeiouwxy]$")  # "vot" of "voting" was "vote", "rul" of "ruled" "rule"
+_VOWEL = re.compile(r"[aeiouy]")
+_KEEP = frozenset({"news", "bias", "atlas", "alias", "canvas", "christmas"})  # not plurals
 
 
 def words(text: str) -> list[str]:
@@ -76,25 +87,36 @@ def words(text: str) -> list[str]:
 
 
 def stem(word: str) -> str:
-    """A light suffix stripper: "nominated" -> "nominat", "ballots" -> "ballot", "voting" -> "vot".
+    """A light suffix stripper: "nominated" -> "nominat", "ballots" -> "ballot", "voting", "voted" and
+    "votes" -> "vote", "winning" and "wins" -> "win".
 
     An abbreviated month or title is read as its word: "sept" -> "septemb" as "september", "gov" -> "governor";
     an irregular verb form as its verb: "wrote" and "written" -> "writ" as "write".
     """
     word = _ABBREVIATIONS.get(word, word)
     word = _IRREGULAR.get(word, word)
-    if word.isdigit() or len(word) <= 4:
+    if word.isdigit() or len(word) <= 3 or word in _KEEP:
         return word
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            word = word[: -len(suffix)]
+    for suffix, shortest in _SUFFIXES:
+        root = word[: -len(suffix)]
+        if not word.endswith(suffix) or len(root) < shortest or not _VOWEL.search(root):
+            continue
+        if (suffix == "es" and not root.endswith(_SIBILANT)) or (suffix == "ed" and root.endswith("e") and len(root) < 4):
+            continue  # "votes": the "s" only; "speed" is no verb "spe"
+        if suffix == "s" and root.endswith(("s", "u", "i")):  # "process", "status", "crisis" are no plurals
             break
+        if suffix in _VERB_ENDINGS and len(root) >= 4 and root[-1] == root[-2] and root[-1] not in "aeioulsz":
+            root = root[:-1]  # "winning" -> "win", "planned" -> "plan"; not "calling" -> "cal"
+        elif suffix in ("ing", "ings", "ed", "es") and len(root) == 3 and _SHORT_E.search(root):
+            root += "e"  # "voting", "voted" -> "vote", "cases" -> "case"; "hoping" -> "hope", not "hopping" -> "hop"
+        word = root + _Y.get(suffix, "")
+        break
     if len(word) > 4 and word.endswith("e"):
         word = word[:-1]
     return word
 
 
-ANALYZER = "terms-v3"  # names what `terms` does; change it whenever `words`, `stem` or STOPWORDS change
+ANALYZER = "terms-v4"  # names what `terms` does; change it whenever `words`, `stem` or STOPWORDS change
 
 
 def terms(text: str) -> list[str]:
@@ -179,7 +201,7 @@ class Bm25:
         """The most frequent corpus term one edit away from an unknown `term`, or None.
 
         Example: "bridgport" -> "bridgeport" when the corpus has "bridgeport"; "night", a word of the
-        dictionary, -> None when the corpus has only "fight"; "dropp" -> "drop" (one word's forms).
+        dictionary, -> None when the corpus has only "fight"; "drops" -> "drop" (one word's forms).
         """
         if len(term) < 5 or term.isdigit():
             return None

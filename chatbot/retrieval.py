@@ -362,7 +362,7 @@ class Retriever:
     def lexical_weights(self, query: Query) -> dict[str, float]:
         """The query's terms with unknown words repaired to their corpus spelling."""
         repaired: dict[str, float] = {}
-        spelt = {stem(w): w for w in words(query.text)}  # the stemmer can cut a misspelling short: conceed -> conc
+        spelt = {stem(w): w for w in words(query.text)}  # the stemmer can cut a misspelling short: conced -> conc
         for term, weight in query.weights.items():
             if not self.bm25.known(term):
                 term = self.bm25.repair(term) or self.bm25.repair(spelt.get(term, term)) or term

@@ -187,7 +187,7 @@ def test_he_or_she_opening_a_sentence_is_whom_the_sentence_before_names(fake_arc
     def covered(question):
         return [e.coverage for e in fake_archive.evidence(question, k=26) if e.passage.highlight.startswith("She's asking")]
     # "She's asking local leaders ..." follows "The Secretary of the State cites ...": Thomas is asking
-    thomas, she = covered("What did Thomas ask local leaders to do?"), covered("What did she ask local leaders to do?")
+    thomas, she = covered("What did Thomas ask local leaders to check?"), covered("What did she ask local leaders to check?")
     assert len(thomas) == len(she) == 1 and thomas[0] > she[0]  # naming her adds a term the sentence holds
 
 
