@@ -98,6 +98,11 @@ _SMALL_TALK = re.compile(
     r"cheers|ok|okay|cool|great|nice|bye|goodbye|see\s+you)(\s+(there|again|so\s+much|very\s+much|a\s+lot|all|"
     r"everyone|bot|chatbot))?\W*$", re.I)
 
+# The kinds of answer whose sentence, when it gives that kind and says part of what was asked, is evidence
+# of its own (`Thresholds.dense_typed`): the strict ones, what follows if ("If Gomes wins, he would ...")
+# and what someone can do ("The judge has no authority to halt an election").
+_TELLING_KINDS = STRICT_TYPES | {"condition", "ability"}
+
 # A sentence saying that a time is not known (yet), as opposed to giving one: for "when" questions.
 _UNKNOWN_TIME = re.compile(
     r"\bno word (yet )?on when\b|\bno (date|time|timeline|timetable|schedule) has (yet )?been (set|given|announced)\b"
@@ -114,10 +119,10 @@ class Thresholds:
     dense_alone: float = 0.62
     coverage_alone: float = 0.75
     unmentioned_dense: float = 0.55
-    # A sentence giving the strict kind of answer asked for (a date for "when", a place for "where", a
-    # job...) and saying part of what was asked is evidence of its own: a lower similarity suffices. Not
-    # for "who", which any sentence naming someone matches. Calibrated on the golden and probe questions:
-    # it answers none of their unanswerable ones, while coverage 0.15 would answer "Where will the new
+    # A sentence giving the kind of answer asked for (a date for "when", a place for "where", a job, what
+    # follows "if": `_TELLING_KINDS`) and saying part of what was asked is evidence of its own: a lower
+    # similarity suffices. Not for "who", which any sentence naming someone matches. Calibrated on the
+    # golden and probe questions: it answers none of their unanswerable ones, while coverage 0.15 would answer "Where will the new
     # mayor's inauguration be held?" with "... the people of the city of Bridgeport", and similarity
     # 0.25 the follow-up "where does she work now?".
     dense_typed: float = 0.30
@@ -255,7 +260,7 @@ def _judge(question: str, evidence: list[Evidence], thresholds: Thresholds,
         return None, None
     if best.coverage >= thresholds.coverage and best.dense >= thresholds.dense:
         return None, None
-    if (kind in STRICT_TYPES and best.type_match and best.dense >= thresholds.dense_typed
+    if (kind in _TELLING_KINDS and best.type_match and best.dense >= thresholds.dense_typed
             and best.coverage >= thresholds.coverage_typed):
         return None, None
     return (f"the closest sentence covers {best.coverage:.0%} of the question's terms "

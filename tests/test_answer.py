@@ -111,6 +111,11 @@ def test_a_sentence_giving_the_kind_of_answer_asked_for_needs_less_similarity():
     # "who" is matched by any sentence naming someone: a name alone is no evidence
     named = [evidence("a", "The ferry will add a crossing to Port Jefferson.", dense=0.32, cover=0.4, match=1.0)]
     assert compose("window xss ferry timetable Who represented Gomes in court?", named).refused
+    # so is a sentence saying what follows if, for "What would happen if ...?", or what someone can do
+    won = [evidence("a", "If Gomes wins, he would withdraw the complaint.", dense=0.31, cover=0.33, match=1.0)]
+    assert not compose("What would happen if the challenger came out ahead in November?", won).refused
+    power = [evidence("a", "The judge has no authority to halt an election.", dense=0.31, cover=0.33, match=1.0)]
+    assert not compose("Could the court stop the vote?", power).refused
 
 
 def test_a_question_wanting_a_date_is_judged_on_the_dated_sentence_it_would_quote():
