@@ -121,10 +121,10 @@ class Thresholds:
     unmentioned_dense: float = 0.55
     # A sentence giving the kind of answer asked for (a date for "when", a place for "where", a job, what
     # follows "if": `_TELLING_KINDS`) and saying part of what was asked is evidence of its own: a lower
-    # similarity suffices. Not for "who", which any sentence naming someone matches. Calibrated on the
-    # golden and probe questions: it answers none of their unanswerable ones, while coverage 0.15 would answer "Where will the new
-    # mayor's inauguration be held?" with "... the people of the city of Bridgeport", and similarity
-    # 0.25 the follow-up "where does she work now?".
+    # similarity suffices. Not for "who", which any sentence naming someone matches. Calibrated on the golden
+    # and probe questions: it answers none of their unanswerable ones, while coverage 0.15 would answer "Where
+    # will the new mayor's inauguration be held?" with "... the people of the city of Bridgeport", and
+    # similarity 0.25 the follow-up "where does she work now?".
     dense_typed: float = 0.30
     coverage_typed: float = 0.20
 
