@@ -182,7 +182,9 @@ _KINDS = (  # checked in this order when two start at the same word
                             r"|\b(what|which)\s+(span|period|length|stretch|amount)\s+of\s+time\b")),
     ("date", re.compile(rf"\b(when|what{_THE} {_EXACT}(date|day|year|month|time)"
                         rf"|which {_EXACT}(date|day|year|month))\b")),
+    # "How narrow was the margin?", "how large a jump in turnout": a size, given as a number
     ("number", re.compile(r"\bhow (many|much)\b|\bwhat ([\w-]+ )?(number|percentage|margin)\b|\bby how\b"
+                          r"|\bhow (close|narrow|wide|big|large|small|tight|slim|thin|lopsided)\s+(an?|was|were|is|are)\b"
                           r"|\bwhat (was|is|were) [\w'’ ]{0,30}\bmargin\b"
                           r"|\bwhat (was|were|is|are) the (\w+ ){0,2}(totals?|tall(y|ies)|counts?)\b")),
     # "What would happen if ...?", and in a conversation "And if Ganim wins instead?"

@@ -35,6 +35,8 @@ from chatbot.scoring import IDENTITY, ROLE_OF, coverage, kind_words, named_noun,
     ("What did Ganim declare when he claimed victory?", "quote"),  # the first wh-phrase decides, not "when"
     ("Why did the judge say he couldn't tell who won?", "reason"),
     ("Within how many days must they meet?", "number"),
+    ("How narrow was the incumbent's first primary margin?", "number"),  # a size, given as a number
+    ("how large a jump in turnout did he boast about?", "number"),
     ("Even after his loss, what did Gomes say would carry on?", "quote"),  # wherever the wh-phrase starts
     ("What political party does Lamond Daniels belong to?", "party"),
     ("Which party's primary was thrown out?", "party"),
