@@ -146,8 +146,10 @@ _MONEY = re.compile(r"\$\s?\d|\b\d[\d,.]*\s*(dollars|million|billion|thousand)\b
 
 # "Who is the mayor?", "Who was Rowena White?": answered by the sentence giving the title with the name.
 # The group is who is asked about, up to a relative clause or a preposition ("the one that went to court").
-IDENTITY = re.compile(r"\W*who\s*(?:is|was|are|were|'s)\s+(?:the\s+|an?\s+)?((?:(?!(?:who|that|which|whom|whose|"
-                      r"in|at|on|for|with|to|from|by|during|after|before)\b)[\w'’.-]+\s*){1,4})", re.I)
+# Not "Who is investigating ...?", which asks who does something.
+IDENTITY = re.compile(r"\W*who\s*(?:is|was|are|were|'s)\s+(?!(?-i:[a-z]+ing)\b)(?:the\s+|an?\s+)?"
+                      r"((?:(?!(?:who|that|which|whom|whose|in|at|on|for|with|to|from|by|during|after|before)\b)"
+                      r"[\w'’.-]+\s*){1,4})", re.I)
 # "Who is Connecticut's Secretary of the State?", "who is john gomes's campaign manager": whoever an
 # article gives that title (the words after the possessive, up to a preposition), with a name.
 ROLE_OF = re.compile(r"\W*who\s*(?:is|was|are|were|'s)\s+(?:the\s+)?(?:[\w.-]+\s+){0,2}[\w.-]+['’]s\s+"

@@ -266,6 +266,8 @@ def test_a_term_the_sentence_holds_by_reference_counts_as_covered():
     ("Who is the communications director who spoke at the event?", "communications director"),
     ("who was the one that went to court?", "one"),  # not a title: no sentence introduces "one"
     ("Who won the primary?", None),
+    ("Who is investigating the alleged misconduct?", None),  # who does something, not who someone is
+    ("Who is Sterling Jones?", "Sterling Jones"),
 ])
 def test_an_identity_question_names_who_it_asks_about(question, asked):
     match = IDENTITY.match(question)
