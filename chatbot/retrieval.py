@@ -88,6 +88,10 @@ _CALENDAR = frozenset({"today", "tomorrow", "tonight", "yesterday", "weekend", "
                        "saturday", "sunday", "next", "last", "this"})
 _INFORMAL = frozenset({"whats", "hows", "wheres", "whos", "whens", "whys", "thats", "theres", "gonna", "wanna", "gotta",
                        "u", "ur", "ya", "pls", "plz"})  # function words typed informally: never what is asked
+# Terms that say what kind of answer is wanted, not what it is about: "name" in "What is the name of the
+# judge?", "located" in "Where was the box located?" (the sentence answering says "outside the government
+# center", not "located"). Left out of the terms searched and scored with.
+_KIND_TERMS = {"place": {"locat", "location"}, "name": {"name"}}
 _NAME_WORDS = frozenset({"name", "names", "named", "called"})  # "judge name?": a name is given without the word
 _POSSESSIVE = re.compile(r"['’]s?$")
 # Whose words a question asks for: the subject of its verb of saying. "What did Gomes call the judge's
@@ -359,11 +363,13 @@ class Retriever:
             self._names[term] = bool(seen) and capitalised >= _NAME_SHARE * seen
         return self._names[term]
 
-    def lexical_weights(self, query: Query) -> dict[str, float]:
-        """The query's terms with unknown words repaired to their corpus spelling."""
+    def lexical_weights(self, query: Query, leave_out=()) -> dict[str, float]:
+        """The query's terms with unknown words repaired to their corpus spelling, less those `leave_out`
+        (unless that leaves none)."""
         repaired: dict[str, float] = {}
         spelt = {stem(w): w for w in words(query.text)}  # the stemmer can cut a misspelling short: conced -> conc
-        for term, weight in query.weights.items():
+        kept = {t: w for t, w in query.weights.items() if t not in leave_out} or query.weights
+        for term, weight in kept.items():
             if not self.bm25.known(term):
                 term = self.bm25.repair(term) or self.bm25.repair(spelt.get(term, term)) or term
             repaired[term] = max(weight, repaired.get(term, 0.0))
@@ -402,7 +408,8 @@ class Retriever:
             return []
         vector = self.embed([self.spelt(query.text)])[0]
         pending = _POOL.submit(self.store.search_sentences, vector, _DEPTH * 2)
-        weights = self.lexical_weights(query)
+        asked = self._asked(query.question)
+        weights = self.lexical_weights(query, leave_out=_KIND_TERMS.get(asked.kind, ()))
         dense_chunks = _nearest(_similarities(self.vectors, vector), _DEPTH)
         lexical = self.bm25.best(weights, _DEPTH)
         sentence_hits = pending.result()
@@ -416,9 +423,6 @@ class Retriever:
         leaders = dict.fromkeys(n for ranking in rankings for n in ranking[:_LEADERS])
         candidates += [n for n in leaders if n not in candidates]
         best_fused = fused[candidates[0]]
-        asked = self._asked(query.question)
-        if asked.kind == "name":  # "name" in "What is the name of the judge?" is what is wanted, not what it is about
-            weights = {t: w for t, w in weights.items() if t != "name"} or weights
         missing = [sentence_id(self.chunks[n].doc_id, s, e) for n in candidates for s, e in self.chunks[n].sentences]
         missing = [i for i in dict.fromkeys(missing) if i not in sentence_sims]
         sentence_sims.update(self._sentence_similarities(missing, vector))

@@ -191,6 +191,12 @@ def test_he_or_she_opening_a_sentence_is_whom_the_sentence_before_names(fake_arc
     assert len(thomas) == len(she) == 1 and thomas[0] > she[0]  # naming her adds a term the sentence holds
 
 
+def test_located_in_a_where_question_is_not_a_word_the_answer_must_hold(fake_archive):
+    def covered(question):
+        return max(e.coverage for e in fake_archive.evidence(question, k=26) if "government center" in e.passage.highlight)
+    assert covered("Where was the ballot box located?") == covered("Where was the ballot box?")
+
+
 def test_an_article_that_never_names_whom_a_question_quotes_holds_none_of_their_words(fake_archive):
     # Ned Lamont is named in one seed article only (he nominated the judge), and quoted in none
     found = fake_archive.evidence("What did Ned Lamont say about the ruling?", k=26)
