@@ -91,7 +91,8 @@ _INFORMAL = frozenset({"whats", "hows", "wheres", "whos", "whens", "whys", "that
 # Terms that say what kind of answer is wanted, not what it is about: "name" in "What is the name of the
 # judge?", "located" in "Where was the box located?" (the sentence answering says "outside the government
 # center", not "located"). Left out of the terms searched and scored with.
-_KIND_TERMS = {"place": {"locat", "location"}, "name": {"name"}}
+_KIND_TERMS = {kind: frozenset(stem(w) for w in said.split()) for kind, said in (("place", "located location"),
+                                                                                  ("name", "name"))}
 _NAME_WORDS = frozenset({"name", "names", "named", "called"})  # "judge name?": a name is given without the word
 _POSSESSIVE = re.compile(r"['’]s?$")
 # Whose words a question asks for: the subject of its verb of saying. "What did Gomes call the judge's
